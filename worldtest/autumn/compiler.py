@@ -108,9 +108,14 @@ def _call0(fn: Any, frame: Frame) -> Any:
 class Compiler:
     """Compiles nodes of one program. ``type_names`` are the object names it defines."""
 
-    def __init__(self, source: Source, type_names: frozenset[str]) -> None:
+    def __init__(self, source: Source, type_names: frozenset[str],
+                 local_names: frozenset[str] | None = None) -> None:
         self.source = source
         self.type_names = type_names | {"Position", "Cell", "RenderedElem"}
+        # Names that may be bound in a non-global frame (parameters, let-locals, fields,
+        # Cell captures). Every other name can only be found in the global frame, so its lookup
+        # may skip the frame chain, except in exact-scope evaluation (Cell trials, §4.5).
+        self.local_names = local_names
 
     def fail(self, node: S.Node, kind: str, message: str) -> AutumnError:
         return located(error(kind, message), node, self.source)
@@ -148,6 +153,14 @@ class Compiler:
                 t = RT.w.classes.get(name)
                 return t if t is not None else var(fr)
             return type_or_var
+        if self.local_names is not None and name not in self.local_names:
+            def global_var(fr: Frame) -> Any:
+                w = RT.w
+                if w.exact_scope:
+                    return var(fr)
+                v = w.gv.get(name, MISSING)
+                return var(fr) if v is MISSING else v
+            return global_var
         return var
 
     def c_ListLit(self, n: S.ListLit) -> Closure:
@@ -301,6 +314,8 @@ class Compiler:
 
         def operand(c: Closure, fr: Frame) -> bool:
             v = c(fr)
+            if v is True or v is False:
+                return v
             if type(v) in _FUNCS:
                 try:
                     v = _call0(v, fr)
@@ -341,13 +356,25 @@ class Compiler:
 
         def call(fr: Frame) -> Any:
             f = fn(fr)
-            if type(f) is Thunk:
+            tf = type(f)
+            if tf is Thunk:
                 return eval_thunk(f, fr)
             if nargs == 1:
                 vals = [args[0](fr)]
             else:
                 vals = [c(fr) for c in args]
             try:
+                if tf is Lambda:
+                    params = f.params
+                    if len(params) == 1 and vals:
+                        w = RT.w
+                        w.calls += 1
+                        if w.calls <= w.max_calls:
+                            return f.body(Frame({params[0]: vals[0]}, fr, LOCAL))
+                elif tf is Native:
+                    if len(vals) >= f.min_args and (f.max_args is None or
+                                                    len(vals) <= f.max_args):
+                        return f.fn(vals, fr)
                 return apply(f, vals, fr)
             except AutumnError as e:
                 located(e, n, source)
@@ -394,10 +421,14 @@ class Compiler:
                 elif kind == "str":
                     parts.append(Thunk(node, comp, captured, lit, uses_e))
                 else:
+                    w = RT.w
+                    w.exact_scope += 1
                     try:
                         v = comp(Frame(dict(captured), None, LOCAL))
                     except AutumnError:
                         v = MISSING
+                    finally:
+                        w.exact_scope -= 1
                     if type(v) is int:
                         parts.append(Thunk(None, None, captured, v))
                     else:

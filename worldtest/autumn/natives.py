@@ -62,6 +62,14 @@ def need_obj(v: Any, fname: str) -> Obj:
 
 def cells(v: Any, frame: Frame) -> list[tuple[int, int, str]]:
     """The rendered cells of a value (objects, possibly nested lists; others give none)."""
+    if type(v) is Obj:
+        f = v.f
+        rc = f["elems"].rcache
+        if rc is not None and rc[1] is not None and rc[0] == EPOCH[0]:
+            o = f["origin"]
+            if type(o) is Position:
+                ox, oy = o.x, o.y
+                return [(ox + x, oy + y, c) for x, y, c in rc[1]]
     out: list = []
     RT.w.cells_of(v, frame, out)
     return out

@@ -50,7 +50,8 @@ class Program:
         stmts = S.Parser(self.source).program(form)
         self.statements = stmts
         type_names = frozenset(s.name for s in stmts if isinstance(s, S.ObjectDef))
-        self.compiler = Compiler(self.source, type_names)
+        self.local_names = S.local_names(stmts)
+        self.compiler = Compiler(self.source, type_names, self.local_names)
         comp = self.compiler.compile
         self.state_names: list[str] = []
         self.inits: dict[str, Any] = {}
@@ -113,6 +114,17 @@ class Program:
                 SList(forms, 1, 1)
             node = S.Parser(src).expr(form)
             fn = Compiler(src, self.compiler.type_names).compile(node)
+            if not S.local_names([node]) <= self.local_names | {"origin", "elems", "e"}:
+                # The expression binds a name the program's compiled lookups assume global:
+                # evaluate it (and every program function it calls) with exact scoping.
+                inner = fn
+
+                def fn(frame: Frame, inner: Any = inner) -> Any:
+                    RT.w.exact_scope += 1
+                    try:
+                        return inner(frame)
+                    finally:
+                        RT.w.exact_scope -= 1
             self._expr_cache[text] = fn
         return fn
 
@@ -153,6 +165,7 @@ class World:
         self.rng = seed_state(seed)
         self.max_calls = max_calls
         self.calls = 0
+        self.exact_scope = 0
         self.tick = 0
         self.failed = False
         self.loading = True
@@ -273,6 +286,8 @@ class World:
                     body(g)
             except AutumnError as e:
                 raise self._context(e, label)
+            except RecursionError:
+                raise self._runaway(rule, label) from None
         gv, assigned = self.gv, self.assigned
         for name, nxt, st in self.program.nexts:
             if name in assigned or name not in gv:
@@ -283,6 +298,8 @@ class World:
             except AutumnError as e:
                 raise self._context(located(e, st.next, self.program.source),
                                     f"next-expression of {name} (line {st.line})")
+            except RecursionError:
+                raise self._runaway(st, f"next-expression of {name} (line {st.line})") from None
         self.tick_old = {}
 
     def _run(self, fn: Any, what: str) -> None:
@@ -296,9 +313,14 @@ class World:
             raise
         except RecursionError:
             self.failed = True
+            self.exact_scope = 0
             raise AutumnError("runaway", "recursion too deep: the program probably recurses "
                               "without end", self.program.source.filename, context=[what]) \
                 from None
+
+    def _runaway(self, node: S.Node, label: str) -> AutumnError:
+        err = error("runaway", "recursion too deep: the program probably recurses without end")
+        return self._context(located(err, node, self.program.source), label)
 
     @staticmethod
     def _context(e: AutumnError, label: str) -> AutumnError:

@@ -16,7 +16,7 @@ __all__ = [
     "Node", "Lit", "EmptyList", "Var", "ListLit", "If", "Let", "Lam", "Get", "Assign", "Bin",
     "Logic", "Unary", "Call", "CellNew", "PrevName", "PrevExpr",
     "ObjectDef", "OnRule", "TypeDecl", "StateDef", "ConstDef", "ExprStmt", "Parser",
-    "RESERVED", "names_in",
+    "RESERVED", "names_in", "local_names",
 ]
 
 RESERVED = frozenset("program object on if then else let initnext fn and or true false nil "
@@ -236,6 +236,39 @@ class ExprStmt(Node):
 
     def __init__(self, expr: Node, line: int, col: int) -> None:
         self.expr, self.line, self.col = expr, line, col
+
+
+def local_names(stmts: list[Node]) -> frozenset[str]:
+    """Names a program may bind outside the global frame (for the global-lookup fast path).
+
+    Lambda parameters, ``=`` targets that are not top-level globals (an ``=`` creates a let-local
+    only when no frame has the name; a global's name then resolves locally only while the global
+    is deleted, and the fast path falls back to the chain whenever the global is missing), object
+    field names with ``origin``, ``elems`` and ``e`` (instance and render frames, §4.5), and every
+    name mentioned in a Cell argument (capture tables, §4.5).
+    """
+    out = {"origin", "elems", "e", "allCells"}
+    top = {s.name for s in stmts if isinstance(s, (StateDef, ConstDef))}
+    targets: set[str] = set()
+    stack: list = list(stmts)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Lam):
+            out.update(n.params)
+        elif isinstance(n, Assign):
+            targets.add(n.name)
+        elif isinstance(n, ObjectDef):
+            out.update(f for f, _ in n.fields)
+        elif isinstance(n, CellNew):
+            for names in n.names:
+                out.update(names)
+        for slot in getattr(type(n), "__slots__", ()):
+            v = getattr(n, slot, None)
+            if isinstance(v, Node):
+                stack.append(v)
+            elif isinstance(v, list):
+                stack.extend(x for x in v if isinstance(x, Node))
+    return frozenset(out | (targets - top))
 
 
 def names_in(node: Node) -> frozenset[str]:

@@ -9,6 +9,7 @@ and ``prev`` §4.6, host protocol and trigger §3.8.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any, Hashable
 
 from worldtest.autumn import natives, syntax as S
@@ -33,24 +34,56 @@ if sys.getrecursionlimit() < 20000:
     sys.setrecursionlimit(20000)
 
 
+STDLIB_PATH = Path(__file__).with_name("stdlib.sexp")
+_STDLIB_CACHE: dict[str, tuple[Source, list]] = {}
+
+
+def _stdlib_statements() -> tuple[Source, list]:
+    """The Autumn-source standard library (``stdlib.sexp``), parsed once per process."""
+    if "lib" not in _STDLIB_CACHE:
+        src = Source(STDLIB_PATH.read_text(encoding="utf-8"), str(STDLIB_PATH))
+        form, _ = read_program(src)
+        _STDLIB_CACHE["lib"] = (src, S.Parser(src).program(form))
+    return _STDLIB_CACHE["lib"]
+
+
 class Program:
     """A parsed, checked and compiled Autumn program.
 
     Args:
         source: the program text.
         filename: used in error messages.
+        stdlib: ``"native"`` (default: the library of §5.2 implemented in Python, fast) or
+            ``"autumn"`` (the same library written in Autumn, ``worldtest/autumn/stdlib.sexp``,
+            loaded before the program as the reference does, §3.1; slower, used to cross-check
+            the native one and for bug-compatibility with §5.3's name collisions).
 
     Raises:
         AutumnError: kind ``parse`` (with file, line and column) for any syntax error.
     """
 
-    def __init__(self, source: str, filename: str = "<program>") -> None:
+    def __init__(self, source: str, filename: str = "<program>", stdlib: str = "native") -> None:
+        if stdlib not in ("native", "autumn"):
+            raise AutumnError("config", f"stdlib must be 'native' or 'autumn', got {stdlib!r}")
+        self.stdlib = stdlib
         self.source = Source(source, filename)
         form, self.warnings = read_program(self.source)
         stmts = S.Parser(self.source).program(form)
         self.statements = stmts
         type_names = frozenset(s.name for s in stmts if isinstance(s, S.ObjectDef))
         self.local_names = S.local_names(stmts)
+        self.library: list[tuple[S.ConstDef, Any]] = []
+        if stdlib == "autumn":
+            lib_src, lib_stmts = _stdlib_statements()
+            self.local_names |= S.local_names(lib_stmts)
+            lib_comp = Compiler(lib_src, type_names, self.local_names)
+            for st in lib_stmts:
+                if not isinstance(st, S.ConstDef):
+                    raise lib_src.error("parse", "the library may only define (= name expr)",
+                                        st.line, st.col)
+                if isinstance(st.expr, S.Lam):
+                    st.expr.name = st.name
+                self.library.append((st, lib_comp.compile(st.expr)))
         self.compiler = Compiler(self.source, type_names, self.local_names)
         comp = self.compiler.compile
         self.state_names: list[str] = []
@@ -129,12 +162,12 @@ class Program:
         return fn
 
 
-def compile_program(source: str, filename: str = "<program>") -> Program:
+def compile_program(source: str, filename: str = "<program>", stdlib: str = "native") -> Program:
     """Parse and compile Autumn source text. See :class:`Program`."""
-    return Program(source, filename)
+    return Program(source, filename, stdlib)
 
 
-def load_program(path: str) -> Program:
+def load_program(path: str, stdlib: str = "native") -> Program:
     """Read, parse and compile the Autumn program in file ``path``.
 
     Raises:
@@ -145,7 +178,7 @@ def load_program(path: str) -> Program:
             text = fh.read()
     except OSError as e:
         raise AutumnError("config", f"cannot read program: {e.strerror}", str(path)) from None
-    return Program(text, str(path))
+    return Program(text, str(path), stdlib)
 
 
 class World:
@@ -189,6 +222,12 @@ class World:
     # -- loading ------------------------------------------------------------------------------
     def _load(self) -> None:
         p = self.program
+        for st, fn in p.library:
+            # Library definitions replace the native library entries in place (§3.1 order).
+            try:
+                self.gv[st.name] = fn(self.g)
+            except AutumnError as e:
+                raise self._context(e, f"library definition of {st.name}")
         for st, fn in p.load_steps:
             ctx = f"top-level statement at line {st.line}"
             try:
@@ -609,12 +648,17 @@ class World:
         w.assigned = set()
         return w
 
-    def state_key(self) -> Hashable:
+    def state_key(self, ignore: tuple[str, ...] = ()) -> Hashable:
         """A hashable digest of the state (globals, generator, click) for search dedup.
 
         Two worlds with equal keys behave identically from here on, identities aside.
+
+        Args:
+            ignore: globals to leave out, e.g. ``("click",)``: the last click position persists
+                (§3.4) but most programs never read it outside a click tick, so a search may
+                treat states differing only there as one.
         """
-        names = self.program.state_names + self.order
+        names = self.program.state_names + [n for n in self.order if n not in ignore]
         return (self.rng, tuple(_key(self.gv.get(n, _ABSENT)) for n in names))
 
 
@@ -626,12 +670,20 @@ def _key(v: Any) -> Hashable:
         return ("b", v)
     if t is Position:
         return ("P", v.x, v.y)
-    if t is AList:
-        return ("L",) + tuple(_key(x) for x in v)
-    if t is Obj:
-        f = v.f
-        return (v.otype.name,) + tuple(_key(x) if k != "elems" else _elems_key(x)
-                                       for k, x in f.items())
+    if t is AList or t is Obj:
+        # Lists and objects are immutable but for rotate's in-place Cell rewrite, which bumps
+        # the epoch: cache the key on the value itself.
+        kc = v.kcache
+        epoch = natives.EPOCH[0]
+        if kc is not None and kc[0] == epoch:
+            return kc[1]
+        if t is AList:
+            k: Hashable = ("L",) + tuple(_key(x) for x in v)
+        else:
+            k = (v.otype.name,) + tuple(_key(x) if name != "elems" else _elems_key(x)
+                                        for name, x in v.f.items())
+        v.kcache = (epoch, k)
+        return k
     if t is Cell:
         return ("C", _key(v.x), _key(v.y), _key(v.color))
     if t is Thunk:

@@ -14,7 +14,7 @@ from typing import Any
 
 from worldtest.autumn.compiler import apply
 from worldtest.autumn.natives import (
-    _NATIVES, all_objs, cells, need_int, need_list, need_obj, need_pos,
+    _NATIVES, EPOCH, all_objs, cells, need_int, need_list, need_obj, need_pos,
 )
 from worldtest.autumn.values import RT, AList, Native, Obj, Position, RElem, aeq, error, kind_of
 
@@ -335,14 +335,31 @@ def _closest_pos(a, fr):
 
 
 # -- rendering and overlap ----------------------------------------------------------------------
-def render_value(x: Any, fr: Any) -> list:
-    if type(x) is AList:
-        out: list = []
-        for e in x:
-            out.extend(render_value(e, fr))
+def render_value(x: Any, fr: Any, out: list | None = None) -> list:
+    """Cells of ``renderValue x`` (§5.2): objects and (nested) lists of objects, else an error."""
+    if out is None:
+        out = []
+    if type(x) is not AList:
+        need_obj(x, "renderValue")
+        out.extend(cells(x, fr))
         return out
-    need_obj(x, "renderValue")
-    return cells(x, fr)
+    epoch = EPOCH[0]
+    for e in x:
+        te = type(e)
+        if te is Obj:
+            f = e.f
+            rc = f["elems"].rcache
+            o = f["origin"]
+            if rc is not None and rc[1] is not None and rc[0] == epoch and type(o) is Position:
+                ox, oy = o.x, o.y
+                out.extend([(ox + cx, oy + cy, c) for cx, cy, c in rc[1]])
+            else:
+                out.extend(cells(e, fr))
+        elif te is AList:
+            render_value(e, fr, out)
+        else:
+            need_obj(e, "renderValue")
+    return out
 
 
 @lib("renderValue", 1)

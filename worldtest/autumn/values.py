@@ -46,12 +46,13 @@ class Frame:
 class AList(list):
     """An Autumn list: a Python list with an identity token and a render cache slot."""
 
-    __slots__ = ("iid", "rcache")
+    __slots__ = ("iid", "rcache", "kcache")
 
     def __init__(self, items: Any = ()) -> None:
         super().__init__(items)
         self.iid = new_iid()
         self.rcache = None
+        self.kcache = None
 
 
 class Position:
@@ -137,12 +138,13 @@ class ObjType:
 class Obj:
     """An object instance: type, field dict (declared fields, ``origin``, ``elems``), identity."""
 
-    __slots__ = ("otype", "f", "iid")
+    __slots__ = ("otype", "f", "iid", "kcache")
 
     def __init__(self, otype: ObjType, f: dict) -> None:
         self.otype = otype
         self.f = f
         self.iid = new_iid()
+        self.kcache = None
 
     def copy_with(self, name: str, value: Any) -> "Obj":
         """A copy with a fresh identity, ``name`` replaced, every other field shared (§2.2)."""
@@ -152,6 +154,7 @@ class Obj:
         o.otype = self.otype
         o.f = f
         o.iid = new_iid()
+        o.kcache = None
         return o
 
     def __repr__(self) -> str:

@@ -1,0 +1,341 @@
+"""The ``worldtest`` command line. Thin: it parses arguments, then calls the library.
+
+Every import beyond the standard library happens inside the command that needs it, so
+``worldtest --version`` and ``worldtest autumn check`` start fast. Errors from the library
+(:class:`~worldtest.errors.WorldtestError`) are printed as ``str(err)`` to stderr with exit
+status 1; Ctrl-C exits with status 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from worldtest import __version__
+from worldtest.errors import AutumnError, ConfigError, WorldtestError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from worldtest.report.aggregate import AgentSummary
+    from worldtest.results import EpisodeRecord
+
+__all__ = ["main", "build_parser"]
+
+FAMILIES = ("mfp", "planning", "cd")
+DEFAULT_AGENTS = ("random", "oracle")
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {value}")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = _non_negative(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("expected an integer >= 1, got 0")
+    return value
+
+
+def _suite_root(args: argparse.Namespace) -> Path:
+    """``--suite``, else the default suite folder (``worldtest.suite.default_suite_root``)."""
+    if args.suite:
+        return Path(args.suite)
+    from worldtest.suite import default_suite_root
+
+    return default_suite_root()
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+def _cmd_autumn_trace(args: argparse.Namespace) -> int:
+    from worldtest.autumn.tools import trace
+
+    actions = _read_actions(Path(args.actions))
+    try:
+        for frame in trace(Path(args.program), args.seed, actions):
+            print(json.dumps(frame, separators=(",", ":")), flush=True)
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stderr.close()
+    return 0
+
+
+def _read_actions(path: Path) -> list[str]:
+    try:
+        actions = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read the actions file: {err.strerror or err}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: the actions file is not valid JSON: {err}") from None
+    if not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
+        raise ConfigError(
+            f'{path}: expected a JSON list of action strings (["left", "click 3 4"]), '
+            f"got {type(actions).__name__}"
+            + (" with non-string items" if isinstance(actions, list) else "")
+        )
+    return actions
+
+
+def _cmd_autumn_check(args: argparse.Namespace) -> int:
+    from worldtest.autumn.tools import check
+
+    try:
+        summary = check(Path(args.program))
+    except AutumnError as err:
+        headline = err.headline
+        print(headline)
+        rest = str(err)
+        rest = rest[len(headline) :].lstrip("\n") if rest.startswith(headline) else rest
+        if rest:
+            print(rest)
+        return 1
+    print(summary)
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+    from rich.console import Console
+
+    from worldtest import runner
+    from worldtest.report.aggregate import summarise
+    from worldtest.report.terminal import print_leaderboard
+    from worldtest.results import ResultsStore
+
+    agents = args.agent or list(DEFAULT_AGENTS)
+    try:
+        config = runner.RunConfig(
+            agents=agents,
+            envs=args.env or None,
+            families=args.family or None,
+            seed=args.seed,
+            results_dir=Path(args.results),
+            suite=Path(args.suite) if args.suite else None,
+            budget=args.budget,
+            horizon=args.horizon,
+            ticks_per_action=args.ticks_per_action,
+            reset_seed=args.reset_seed,
+        )
+    except ValidationError as err:
+        raise ConfigError(f"invalid run settings: {err}") from None
+    console = Console()
+    done = runner.run(config, console=console, show_progress=not args.no_progress)
+
+    run_agents = set(agents) | {r.agent for r in done}
+    run_tasks = {r.task_id for r in done}
+    records = [
+        r
+        for r in ResultsStore.for_dir(config.results_dir).load()
+        if r.agent in run_agents
+        and (r.task_id in run_tasks if run_tasks else _in_selection(r, args.env, args.family))
+    ]
+    summaries = summarise(records)
+    print_leaderboard(summaries, console)
+    if args.summary_json:
+        _write_summary_json(Path(args.summary_json), summaries)
+    return 0
+
+
+def _in_selection(
+    record: EpisodeRecord, envs: list[str] | None, families: list[str] | None
+) -> bool:
+    return (not envs or record.env in envs) and (not families or record.family in families)
+
+
+def _write_summary_json(path: Path, summaries: Sequence[AgentSummary]) -> None:
+    from worldtest.report.aggregate import summary_json
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(summary_json(summaries), indent=2) + "\n", encoding="utf-8")
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot write the summary JSON: {err.strerror or err}") from None
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from worldtest.report.aggregate import summarise
+    from worldtest.report.markdown import render_markdown
+    from worldtest.report.terminal import print_leaderboard
+    from worldtest.results import load_records
+
+    records = load_records([Path(p) for p in (args.results or ["results"])])
+    summaries = summarise(records)
+    console = Console()
+    print_leaderboard(summaries, console)
+    out = Path(args.out) / "leaderboard.md"
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(render_markdown(summaries, records), encoding="utf-8")
+    except OSError as err:
+        raise ConfigError(f"{out}: cannot write the leaderboard: {err.strerror or err}") from None
+    console.print(f"wrote {out}")
+    if args.summary_json:
+        _write_summary_json(Path(args.summary_json), summaries)
+    return 0
+
+
+def _cmd_tasks_derive(args: argparse.Namespace) -> int:
+    from worldtest.tasks.derive import derive
+
+    result = derive(_suite_root(args), args.env or None)
+    for item in result or ():
+        print(item)
+    return 0
+
+
+def _cmd_tasks_validate(args: argparse.Namespace) -> int:
+    from worldtest.tasks.validate import validate
+
+    problems = validate(_suite_root(args), args.env or None)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    print("all tasks valid")
+    return 0
+
+
+# ----------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser; each leaf command sets ``func`` to its handler."""
+    parser = argparse.ArgumentParser(
+        prog="worldtest",
+        description="WorldTest / AutumnBench harness: run agents, report, check programs.",
+    )
+    parser.add_argument("--version", action="version", version=f"worldtest {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    autumn = sub.add_parser("autumn", help="tools for Autumn programs")
+    autumn.set_defaults(help_parser=autumn)
+    autumn_sub = autumn.add_subparsers(dest="autumn_command", metavar="COMMAND")
+    trace = autumn_sub.add_parser("trace", help="run a program and print one JSON frame per line")
+    trace.add_argument("program", metavar="PROGRAM", help="an Autumn .sexp file")
+    trace.add_argument("--seed", type=int, required=True, help="the program's random seed")
+    trace.add_argument("--actions", required=True, metavar="ACTIONS.json",
+                       help="a JSON list of action strings")  # fmt: skip
+    trace.set_defaults(func=_cmd_autumn_trace)
+    check = autumn_sub.add_parser("check", help="parse and check a program")
+    check.add_argument("program", metavar="PROGRAM", help="an Autumn .sexp file")
+    check.set_defaults(func=_cmd_autumn_check)
+
+    run = sub.add_parser("run", help="run agents on the benchmark, then print the leaderboard")
+    run.add_argument(
+        "--agent",
+        action="append",
+        metavar="ID",
+        help="agent id or preset (repeatable; default: random and oracle)",
+    )
+    run.add_argument(
+        "--env", action="append", metavar="NAME", help="environment (repeatable; default: all)"
+    )
+    run.add_argument(
+        "--family", action="append", choices=FAMILIES, help="task family (repeatable; default: all)"
+    )
+    run.add_argument("--seed", type=int, default=42, help="episode seed (default 42)")
+    run.add_argument(
+        "--results", default="results", metavar="DIR", help="results directory (default: results)"
+    )
+    run.add_argument(
+        "--budget",
+        type=_non_negative,
+        metavar="N",
+        help="interaction-phase budget in agent actions",
+    )
+    run.add_argument(
+        "--horizon", type=_positive, metavar="N", help="test-phase horizon in test actions"
+    )
+    run.add_argument(
+        "--ticks-per-action", type=_positive, metavar="N", help="ticks run per interaction action"
+    )
+    run.add_argument(
+        "--reset-seed", choices=("same", "fresh"), help="seed used after a reset (default: same)"
+    )
+    run.add_argument(
+        "--suite",
+        metavar="DIR",
+        help="folder holding environments/ and tasks/ (default: the project root)",
+    )
+    run.add_argument("--summary-json", metavar="PATH", help="also write the summary as JSON")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.set_defaults(func=_cmd_run)
+
+    report = sub.add_parser("report", help="print the leaderboard and write leaderboard.md")
+    report.add_argument(
+        "results",
+        nargs="*",
+        metavar="RESULTS",
+        help="results files or directories (default: results)",
+    )
+    report.add_argument(
+        "--out",
+        default="results",
+        metavar="DIR",
+        help="where to write leaderboard.md (default: results)",
+    )
+    report.add_argument("--summary-json", metavar="PATH", help="also write the summary as JSON")
+    report.set_defaults(func=_cmd_report)
+
+    tasks = sub.add_parser("tasks", help="derive and validate task instances")
+    tasks.set_defaults(help_parser=tasks)
+    tasks_sub = tasks.add_subparsers(dest="tasks_command", metavar="COMMAND")
+    for name, func, text in (
+        ("derive", _cmd_tasks_derive, "derive task instances for environments"),
+        ("validate", _cmd_tasks_validate, "prove task instances sound"),
+    ):
+        cmd = tasks_sub.add_parser(name, help=text)
+        cmd.add_argument(
+            "--env", action="append", metavar="NAME", help="environment (repeatable; default: all)"
+        )
+        cmd.add_argument(
+            "--suite",
+            metavar="DIR",
+            help="folder holding environments/ and tasks/ (default: the project root)",
+        )
+        cmd.set_defaults(func=func)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line.
+
+    Args:
+        argv: the arguments without the program name; ``sys.argv[1:]`` when ``None``.
+
+    Returns:
+        The exit status: 0 on success, 1 on a worldtest error (printed to stderr) or failed
+        validation, 2 on a usage error, 130 when interrupted with Ctrl-C.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help, --version and usage errors
+        return exit_.code if isinstance(exit_.code, int) else 0 if exit_.code is None else 2
+    func = getattr(args, "func", None)
+    if func is None:
+        getattr(args, "help_parser", parser).print_help(sys.stderr)
+        return 2
+    try:
+        return func(args)
+    except WorldtestError as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(
+            "\ninterrupted: finished episodes are saved; run the same command again to resume",
+            file=sys.stderr,
+        )
+        return 130

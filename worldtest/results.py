@@ -1,0 +1,338 @@
+"""Episode records (versioned pydantic models) and the append-only JSONL results store.
+
+One line per episode, appended and flushed (``os.fsync``) as soon as the episode ends, so an
+interrupted run loses at most the episode it was in. A run resumes by skipping every episode
+whose :func:`episode_key` is already in the store. The leaderboard is always generated from these
+records (``worldtest.report``), never edited. ``results/README.md`` documents the format.
+
+Versioning: every record carries ``schema_version``. This module reads version 1 only; a record
+of any other version raises :class:`~worldtest.errors.ResultsError` rather than being misread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import warnings
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from worldtest.errors import ResultsError
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "EPISODES_FILE",
+    "ActionLog",
+    "EpisodeRecord",
+    "ResultsStore",
+    "ResultsWarning",
+    "episode_key",
+    "load_records",
+]
+
+SCHEMA_VERSION = 1
+"""The record schema this module writes and reads."""
+
+EPISODES_FILE = "episodes.jsonl"
+"""The default results file name inside a results directory."""
+
+_TAIL_BLOCK = 1 << 16  # bytes read per step when looking for the start of the last line
+
+
+class ResultsWarning(UserWarning):
+    """A results file was damaged in a recoverable way (a truncated last line)."""
+
+
+class ActionLog(BaseModel):
+    """One agent action as the harness saw it.
+
+    Attributes:
+        phase: ``"interaction"`` or ``"test"``.
+        action: the action text the agent sent (as sent, even when invalid).
+        valid: whether the harness accepted it; invalid actions still cost one action.
+        tick: the program tick after the action (ticks since load or the last reset).
+        ticks: how many ticks the action ran (0 for invalid actions, ``reset``, ``go-to-test``).
+        digest: a short digest of the frame after the action, so traces can be compared
+            without storing frames.
+        message: why the action was invalid, or other harness feedback; ``None`` when none.
+        t_wall: wall-clock seconds the agent took to choose it, when measured.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    phase: str
+    action: str
+    valid: bool
+    tick: int
+    ticks: int
+    digest: str
+    message: str | None = None
+    t_wall: float | None = None
+
+
+class EpisodeRecord(BaseModel):
+    """Everything recorded about one WorldTest episode (interaction phase + test phase).
+
+    Attributes:
+        schema_version: always 1 for this model.
+        key: the resume key, :func:`episode_key` of the fields below.
+        worldtest_version: ``worldtest.__version__`` of the harness that ran it.
+        agent, agent_version: the agent's string id (``"random"``) and version.
+        env: the environment name; ``family``: ``"mfp"``, ``"planning"`` or ``"cd"``.
+        task_id, task_version: the task's id (``"ice/mfp"``) and version.
+        stochastic: whether the environment's program draws random numbers.
+        seed: the episode seed (interaction phase; the CD test phase).
+        task_seed: the seed the task was derived with (MFP recording, planning start).
+        settings: the protocol settings in force (``budget`` in actions, ``horizon`` in test
+            actions, ``ticks_per_action``, ``reset_seed`` ...), as recorded by the runner.
+        interaction, test: the actions of the two phases, in order.
+        n_resets: resets during the interaction phase; ``n_invalid``: invalid actions (both).
+        outcome: the family's raw outcome (chosen option, trigger time, raw CD score ...).
+        score: the task score in [0, 1] (protocol section 3).
+        status: ``"ok"``, or ``"failed"`` when the episode could not finish (``error`` says why;
+            the runner records score 0 for it).
+        started_at: ISO 8601 UTC timestamp of the episode start; ``duration_s``: wall seconds.
+        usage: tokens and cost for model agents (empty for the others).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: Literal[1] = 1
+    key: str
+    worldtest_version: str
+    agent: str
+    agent_version: str
+    env: str
+    family: Literal["mfp", "planning", "cd"]
+    task_id: str
+    task_version: int
+    stochastic: bool
+    seed: int
+    task_seed: int
+    settings: dict[str, Any]
+    interaction: list[ActionLog]
+    test: list[ActionLog]
+    n_resets: int = Field(ge=0)
+    n_invalid: int = Field(ge=0)
+    outcome: dict[str, Any]
+    score: float = Field(ge=0.0, le=1.0)
+    status: Literal["ok", "failed"] = "ok"
+    error: str | None = None
+    started_at: str
+    duration_s: float = Field(ge=0.0)
+    usage: dict[str, Any] = Field(default_factory=dict)
+
+
+def episode_key(
+    agent: str,
+    agent_version: str,
+    task_id: str,
+    task_version: int,
+    seed: int,
+    settings: dict[str, Any],
+) -> str:
+    """Return the stable resume key of an episode.
+
+    Two episodes with equal keys are the same experiment: a resumed run skips a key already in
+    the store. The settings enter as the first 12 hex digits of the SHA-256 of their canonical
+    JSON (sorted keys, no spaces; non-JSON values such as paths by ``str``).
+
+    Args:
+        agent, agent_version: the agent's id and version.
+        task_id, task_version: the task's id and version.
+        seed: the episode seed.
+        settings: the protocol settings of the episode.
+
+    Returns:
+        ``"<agent>@<agent_version>/<task_id>@v<task_version>/s<seed>/<settings hash>"``.
+    """
+    canonical = json.dumps(settings, sort_keys=True, separators=(",", ":"), default=str)
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+    return f"{agent}@{agent_version}/{task_id}@v{task_version}/s{seed}/{digest}"
+
+
+def _parse_record(line: str, path: Path, lineno: int) -> EpisodeRecord:
+    """Validate one decoded-JSON line; ResultsError names file and line."""
+    obj = json.loads(line)
+    if not isinstance(obj, dict):
+        raise ResultsError(f"{path}:{lineno}: expected a JSON object, got {type(obj).__name__}")
+    version = obj.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise ResultsError(
+            f"{path}:{lineno}: unknown schema_version {version!r}: this worldtest reads "
+            f"version {SCHEMA_VERSION} only"
+        )
+    try:
+        return EpisodeRecord.model_validate(obj)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "<record>"
+        raise ResultsError(
+            f"{path}:{lineno}: field '{where}': {first['msg']} ({err.error_count()} error(s))"
+        ) from None
+
+
+class ResultsStore:
+    """One append-only JSONL file of :class:`EpisodeRecord`, one record per line.
+
+    Args:
+        path: the file; it (and its directory) is created by the first :meth:`append`.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+
+    @classmethod
+    def for_dir(cls, results_dir: str | os.PathLike[str]) -> ResultsStore:
+        """Return the store of a results directory: ``<results_dir>/episodes.jsonl``."""
+        return cls(Path(results_dir) / EPISODES_FILE)
+
+    def __repr__(self) -> str:
+        return f"ResultsStore({str(self.path)!r})"
+
+    def load(self) -> list[EpisodeRecord]:
+        """Read every record, in file order.
+
+        A last line that is not valid JSON (a write interrupted mid-line) is ignored with a
+        :class:`ResultsWarning`; the next :meth:`append` removes it. Blank lines are skipped.
+
+        Returns:
+            The records; ``[]`` when the file does not exist.
+
+        Raises:
+            ResultsError: a line other than the last is not valid JSON, or any line is not a
+                valid version-1 record (the message names the file and the 1-based line).
+        """
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return []
+        except OSError as err:
+            raise ResultsError(f"{self.path}: cannot read results file: {err}") from None
+        lines = data.split(b"\n")
+        last = max((i for i, raw in enumerate(lines) if raw.strip()), default=-1)
+        records: list[EpisodeRecord] = []
+        for i, raw in enumerate(lines):
+            if not raw.strip():
+                continue
+            try:
+                text = raw.decode("utf-8")
+                records.append(_parse_record(text, self.path, i + 1))
+            except (UnicodeDecodeError, json.JSONDecodeError) as err:
+                if i == last:
+                    warnings.warn(
+                        f"{self.path}:{i + 1}: ignoring a truncated last line "
+                        f"(an interrupted write); it is removed on the next append",
+                        ResultsWarning,
+                        stacklevel=2,
+                    )
+                    break
+                raise ResultsError(f"{self.path}:{i + 1}: not a JSON record: {err}") from None
+        return records
+
+    def keys(self, *, include_failed: bool = False) -> set[str]:
+        """Return the resume keys present in the store.
+
+        Args:
+            include_failed: also return keys of ``status == "failed"`` records. By default
+                they are left out, so a resumed run retries failed episodes.
+
+        Raises:
+            ResultsError: as :meth:`load`.
+        """
+        return {r.key for r in self.load() if include_failed or r.status == "ok"}
+
+    def append(self, record: EpisodeRecord) -> None:
+        """Append one record as one line, then flush and ``os.fsync``.
+
+        A truncated last line left by an interrupted write is first cut off (the file is
+        truncated to its last complete line, with a :class:`ResultsWarning`); a complete last
+        line missing its newline gets one.
+
+        Raises:
+            ResultsError: the file cannot be written.
+        """
+        line = record.model_dump_json().encode("utf-8") + b"\n"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.path, "a+b") as fh:
+                self._repair_tail(fh)
+                fh.seek(0, os.SEEK_END)
+                fh.write(line)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as err:
+            raise ResultsError(f"{self.path}: cannot append record: {err}") from None
+
+    def _repair_tail(self, fh: Any) -> None:
+        """Make the file end with a complete, newline-terminated line (or be empty)."""
+        end = fh.seek(0, os.SEEK_END)
+        if end == 0:
+            return
+        fh.seek(end - 1)
+        ends_with_newline = fh.read(1) == b"\n"
+        stop = end - 1 if ends_with_newline else end  # the last line is data[start:stop]
+        start = self._line_start(fh, stop)
+        fh.seek(start)
+        tail = fh.read(stop - start)
+        if not tail.strip():
+            return
+        try:
+            json.loads(tail.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            warnings.warn(
+                f"{self.path}: removing a truncated last line ({stop - start} bytes) left by an "
+                f"interrupted write",
+                ResultsWarning,
+                stacklevel=3,
+            )
+            fh.truncate(start)
+            return
+        if not ends_with_newline:
+            fh.seek(0, os.SEEK_END)
+            fh.write(b"\n")
+
+    @staticmethod
+    def _line_start(fh: Any, stop: int) -> int:
+        """Offset just after the last newline before ``stop`` (0 when there is none)."""
+        pos = stop
+        while pos > 0:
+            block = min(_TAIL_BLOCK, pos)
+            fh.seek(pos - block)
+            chunk = fh.read(block)
+            found = chunk.rfind(b"\n")
+            if found >= 0:
+                return pos - block + found + 1
+            pos -= block
+        return 0
+
+
+def load_records(paths: list[Path] | list[str]) -> list[EpisodeRecord]:
+    """Read the records of several results files and directories.
+
+    Args:
+        paths: JSONL files, or directories whose ``*.jsonl`` files (sorted by name, not
+            recursive) are all read.
+
+    Returns:
+        The records of all files, in argument order then file order.
+
+    Raises:
+        ResultsError: a path does not exist, or a file is malformed (see
+            :meth:`ResultsStore.load`), including records of an unknown ``schema_version``.
+    """
+    records: list[EpisodeRecord] = []
+    for entry in paths:
+        path = Path(entry)
+        if path.is_dir():
+            files = sorted(path.glob("*.jsonl"))
+        elif path.is_file():
+            files = [path]
+        else:
+            raise ResultsError(f"{path}: no such results file or directory")
+        for file in files:
+            records.extend(ResultsStore(file).load())
+    return records

@@ -188,16 +188,15 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_tasks_derive(args: argparse.Namespace) -> int:
     from worldtest.tasks.derive import derive
 
-    result = derive(_suite_root(args), args.env or None)
-    for item in result or ():
-        print(item)
+    derive(_suite_root(args), args.env or None, echo=print)
     return 0
 
 
 def _cmd_tasks_validate(args: argparse.Namespace) -> int:
     from worldtest.tasks.validate import validate
 
-    problems = validate(_suite_root(args), args.env or None)
+    problems = validate(_suite_root(args), args.env or None, oracle=not args.no_oracle,
+                        echo=lambda line: print(line, flush=True))
     for problem in problems:
         print(problem)
     if problems:
@@ -305,6 +304,12 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="DIR",
             help="folder holding environments/ and tasks/ (default: the project root)",
         )
+        if name == "validate":
+            cmd.add_argument(
+                "--no-oracle",
+                action="store_true",
+                help="skip playing each task with the oracle (faster; the other checks still run)",
+            )
         cmd.set_defaults(func=func)
     return parser
 

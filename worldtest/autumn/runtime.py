@@ -626,6 +626,15 @@ class World:
             self._grid = rows
         return [r[:] for r in self._grid]
 
+    @property
+    def triggered(self) -> bool:
+        """``SpecialConditionTriggered``: the trigger's value at step 3 of the last tick (§3.8).
+
+        Step 3 runs after the tick's input is injected and before any rule, on the state the
+        previous tick left, so the trigger may read ``clicked``, the arrows and ``prev``.
+        """
+        return self.gv.get("SpecialConditionTriggered") is True
+
     def evaluate(self, text: str) -> Any:
         """Evaluate expression text on the current state (outer parentheses optional, §3.8)."""
         fn = self.program.expression(text)

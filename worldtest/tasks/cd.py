@@ -16,10 +16,16 @@ after a reset gets the next free index, not 0. ``choose-frame K`` refers to this
 :attr:`~worldtest.tasks.phase.View.frame_index` gives the index of the frame shown now.
 
 **Trigger time.** At the start of each test tick t = 1, 2, ... the condition is evaluated on the
-current state; the first t at which it holds is T, and frame T - 1 is the first defective frame
-(protocol section 3.3). Implemented as: ``world.condition(trigger)`` is evaluated on the state of
-every frame in observation order (frame 0 included); the first index f where it holds gives
-T = f + 1. Score: :func:`~worldtest.tasks.scoring.cd_score` of the submitted frame; quit or the
+current state; the first t at which it holds is T (protocol section 3.3); tick t is the tick that
+makes frame t, in the numbering above. As in the reference, the interpreter evaluates the
+condition at step 3 of every tick (autumn-language.md §3.8): after the tick's input is injected,
+before any rule runs, on the state the previous tick left. So a condition may describe the state
+(it first holds on frame T - 1, the first defective frame, as protocol 3.3 puts it) or read the
+tick's input (``clicked``, the arrows) to say that the changed rule acts in this tick (the defect
+then shows in frame T); the scoring window ``{T - 1, T}`` covers both. A frame that no tick
+follows (the last one before ``found-change``, ``quit``, a ``reset`` or the end) is checked
+between steps, as the reference harness also does, giving T = its index + 1.
+Score: :func:`~worldtest.tasks.scoring.cd_score` of the submitted frame; quit or the
 horizon score 0. The raw score (-1 for no trigger / an early claim, as the reference harness
 records it; 0 for quit / horizon) is kept in the outcome.
 """
@@ -67,16 +73,24 @@ class CdPhase(TestPhase):
         self.n_resets = 0
         self.choosing = False
         self.chosen: int | None = None
+        self._last_checked = False
         self._new = [self._observe(None)]
 
-    def _observe(self, action: str | None) -> Frame:
-        """Number the env's current frame and check the trigger on its state."""
+    def _observe(self, action: str | None, ticked: bool = False) -> Frame:
+        """Number the env's current frame; after a tick, read the step-3 trigger value."""
         index = len(self.seen)
         frame = Frame(self.env.tick, action, self.env.frame)
         self.seen.append(frame)
-        if self.trigger_time is None and self.env.world.condition(self.task.trigger):
-            self.trigger_time = index + 1
+        if self.trigger_time is None and ticked and self.env.world.triggered:
+            self.trigger_time = index
         return frame
+
+    def _check_last_frame(self) -> None:
+        """Evaluate the trigger between steps on the last frame, which no tick will follow."""
+        if self.trigger_time is None and not self._last_checked:
+            self._last_checked = True
+            if self.env.world.condition(self.task.trigger):
+                self.trigger_time = len(self.seen)
 
     @property
     def frame(self) -> np.ndarray:
@@ -105,6 +119,8 @@ class CdPhase(TestPhase):
 
     def _apply(self, action: Action) -> list[Frame]:
         kind = action.kind
+        if kind in ("quit", "found-change", "reset") and not self.choosing:
+            self._check_last_frame()
         if kind == "quit":
             self._finish("quit")
             return []
@@ -125,11 +141,13 @@ class CdPhase(TestPhase):
         if kind == "reset":
             self.env.reset()
             self.n_resets += 1
+            self._last_checked = False
             return [self._observe("reset")]
         self.env.step(action)
         self.ticks += 1
         self.last_ticks = 1
-        return [self._observe(str(action))]
+        self._last_checked = False
+        return [self._observe(str(action), ticked=True)]
 
     def observation(self) -> View:
         return View(
@@ -147,6 +165,8 @@ class CdPhase(TestPhase):
             ``(score, {"trigger_time", "chosen_frame", "raw_score", "ended", "ticks",
             "n_resets", "frames_seen", "test_actions"})``.
         """
+        if not self.choosing:
+            self._check_last_frame()
         submitted = self.ended == "submit"
         chosen = self.chosen if submitted else None
         raw = cd_raw_score(chosen, self.trigger_time) if submitted else 0.0

@@ -1,0 +1,311 @@
+"""Prove shipped tasks sound (``worldtest tasks validate``), as the protocol defines soundness.
+
+For each task, every check of protocol section 3's "task quality" paragraphs:
+
+- MFP (3.1): replaying the recorded actions through the program with the task seed reproduces
+  every recorded frame outside the mask; the option at ``answer`` is the true content of the mask
+  in the final frame; the six options are pairwise distinct; and every distractor is re-derived
+  from its recorded source (another tick, another seed, other actions, the CD wrong program), so
+  each is the mask region of a frame the program can produce.
+- Planning (3.2): the goal is not met at tick 0; the witness plan meets it at its last action and
+  not before; breadth-first search finds no shorter plan (so ``optimal_actions`` is the shortest
+  the validator finds); the plan fits the horizon.
+- CD (3.3): the wrong program differs from the original; the trigger does not hold at frame 0;
+  a plan that fires the trigger is found by search; along it, and along many seeded random
+  rollouts, the first frame where the two programs differ is exactly the first frame where the
+  trigger holds (frame T - 1), or neither happens.
+- Finally the oracle agent plays each task through the real protocol and must score 1.0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from worldtest.autumn import Program, World, load_program
+from worldtest.env import frame_of, parse_action
+from worldtest.errors import ActionError, AutumnError, WorldtestError
+from worldtest.search import Event, bfs, goal_test
+
+__all__ = ["Problem", "validate", "validate_task", "parse_events", "cd_rollout",
+           "N_CD_ROLLOUTS"]
+
+N_CD_ROLLOUTS = 24
+CD_ROLLOUT_LENGTH = 80
+HORIZON = 300
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One failed check: which task, which field or check, and what is wrong."""
+
+    task: str
+    check: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.task}: {self.check}: {self.message}"
+
+
+def parse_events(actions: list[str]) -> list[Event]:
+    """Action texts (noop, arrows, ``click X Y``) -> interpreter events.
+
+    Raises:
+        ActionError: an action that is not a one-tick program action.
+    """
+    out: list[Event] = []
+    for text in actions:
+        a = parse_action(text)
+        if not a.is_program_action:
+            raise ActionError(f"{text!r} is not a program action")
+        out.append(a.event)
+    return out
+
+
+def _first_diff(a: list[np.ndarray], b: list[np.ndarray]) -> int | None:
+    for i, (x, y) in enumerate(zip(a, b)):
+        if not np.array_equal(x, y):
+            return i
+    return None
+
+
+# -- MFP ----------------------------------------------------------------------------------------
+def _validate_mfp(task: Any, program: Program, wrong: Program | None) -> list[Problem]:
+    from worldtest.tasks.derive import patch, replay, source_patch
+    p: list[Problem] = []
+    tid = task.id
+    events = parse_events(task.actions)
+    frames = replay(program, task.seed, events)
+    m = task.mask
+    rect = (m.x, m.y, m.width, m.height)
+    for i, (shown, real) in enumerate(zip(task.frames, frames)):
+        expect = m.apply(real) if i >= m.from_frame else real
+        if not np.array_equal(shown, expect):
+            ys, xs = np.nonzero(shown != expect)
+            p.append(Problem(tid, f"frames.{i}", f"differs from the replay at cell "
+                             f"({int(xs[0])},{int(ys[0])}): the recording is not reproducible"))
+            break
+    truth = patch(frames[-1], rect)
+    if not np.array_equal(task.options[task.answer], truth):
+        p.append(Problem(tid, "answer", f"option {task.answer} is not the true content of the "
+                         "mask in the final frame"))
+    blobs = [o.tobytes() for o in task.options]
+    if len(set(blobs)) != len(blobs):
+        p.append(Problem(tid, "options", "two options are identical"))
+    sources = getattr(task, "option_sources", None)
+    if not sources:
+        p.append(Problem(tid, "option_sources", "missing: distractors cannot be shown plausible"))
+    else:
+        for i, src in enumerate(sources):
+            if (src.get("kind") == "truth") != (i == task.answer):
+                p.append(Problem(tid, f"option_sources.{i}", "the truth must be the answer"))
+                continue
+            try:
+                again = source_patch(program, task.seed, events, src, rect, frames, wrong)
+            except (WorldtestError, AutumnError) as e:
+                p.append(Problem(tid, f"option_sources.{i}", str(e).splitlines()[0]))
+                continue
+            if not np.array_equal(again, task.options[i]):
+                p.append(Problem(tid, f"options.{i}", f"is not reproduced by its source {src}"))
+    return p
+
+
+# -- planning -----------------------------------------------------------------------------------
+def _validate_planning(task: Any, program: Program) -> list[Problem]:
+    p: list[Problem] = []
+    tid = task.id
+    start = program.start(task.seed)
+    test = goal_test(task.goal, task.mask)
+    if test(start):
+        return [Problem(tid, "goal", "already met at tick 0")]
+    events = parse_events(task.plan)
+    world = start.copy()
+    for i, ev in enumerate(events):
+        world.step(ev)
+        if test(world):
+            if i + 1 < len(events):
+                p.append(Problem(tid, "plan", f"meets the goal after {i + 1} actions, before its "
+                                 f"end ({len(events)})"))
+            break
+    else:
+        p.append(Problem(tid, "plan", "does not reach the goal"))
+    if task.optimal_actions > HORIZON:
+        p.append(Problem(tid, "optimal_actions", f"{task.optimal_actions} exceeds the default "
+                         f"horizon {HORIZON}"))
+    if task.optimal_actions > 1:
+        from worldtest.tasks.derive import MAX_PLAN_NODES
+        clicks = [(e[1], e[2]) for e in events if isinstance(e, tuple)]
+        clicks += [(int(x), int(y)) for y, x in zip(*np.nonzero(task.mask))]
+        shorter = bfs(start, test, max_depth=task.optimal_actions - 1,
+                      max_nodes=MAX_PLAN_NODES, extra_cells=clicks)
+        if shorter.plan is not None:
+            p.append(Problem(tid, "optimal_actions", f"a plan of {len(shorter.plan)} actions "
+                             f"exists, shorter than {task.optimal_actions}"))
+        elif not shorter.exhausted:
+            p.append(Problem(tid, "optimal_actions", f"search budget ({MAX_PLAN_NODES} nodes) "
+                             "ran out before proving no shorter plan exists"))
+    return p
+
+
+# -- CD -----------------------------------------------------------------------------------------
+def cd_rollout(original: Program, wrong: Program, trigger: str, seed: int,
+               events: list[Event]) -> tuple[int | None, int | None]:
+    """Run both programs in lock-step and time the trigger as the CD test phase does.
+
+    Returns:
+        ``(first differing frame, T)``, None where nothing happened. T comes from the
+        interpreter's step-3 evaluation in each tick (tick i makes frame i), or from a
+        between-steps check of the frame where the programs first differ or of the last frame.
+        A sound trigger gives first differing frame in ``{T - 1, T}`` (protocol 3.3's window).
+    """
+    a, b = original.start(seed), wrong.start(seed, trigger=trigger)
+    diff = T = None
+    for i in range(1, len(events) + 1):
+        try:
+            a.step(events[i - 1])
+            b.step(events[i - 1])
+        except AutumnError:
+            break
+        if T is None and b.triggered:
+            T = i
+        if not np.array_equal(frame_of(a), frame_of(b)):
+            diff = i
+            break
+    if T is None and b.condition(trigger):
+        T = (diff if diff is not None else len(events)) + 1
+    if diff is None and not np.array_equal(frame_of(original.start(seed)),
+                                           frame_of(wrong.start(seed))):
+        diff = 0
+    return diff, T
+
+
+def _cd_sound(diff: int | None, T: int | None) -> bool:
+    return (diff is None and T is None) or (diff is not None and T is not None and
+                                            T - 1 <= diff <= T)
+
+
+def _random_events(world: World, rng: np.random.Generator, n: int) -> list[Event]:
+    from worldtest.tasks.derive import policy_event
+    out: list[Event] = []
+    w = world.copy()
+    last: Event = "none"
+    for _ in range(n):
+        last = policy_event(w, rng, last)
+        try:
+            w.step(last)
+        except AutumnError:
+            break
+        out.append(last)
+    return out
+
+
+def _validate_cd(task: Any, program: Program, wrong: Program | None) -> list[Problem]:
+    tid = task.id
+    if wrong is None:
+        return [Problem(tid, "wrong_program", f"{task.wrong_program} is missing")]
+    p: list[Problem] = []
+    if wrong.source.text == program.source.text:
+        p.append(Problem(tid, "wrong_program", "is identical to the environment's program"))
+    try:
+        start = wrong.start(task.seed)
+        fires_now = start.condition(task.trigger)
+    except AutumnError as e:
+        return p + [Problem(tid, "trigger", str(e).splitlines()[0])]
+    if fires_now:
+        p.append(Problem(tid, "trigger", "holds at frame 0: the change needs no interaction"))
+    start = wrong.start(task.seed, trigger=task.trigger)
+    found = bfs(start, lambda w: w.triggered or w.condition(task.trigger), max_depth=40,
+                max_nodes=20_000)
+    if found.plan is None:
+        p.append(Problem(tid, "trigger", "no plan of at most 40 actions fires it (search budget "
+                         f"{found.nodes} nodes)"))
+    else:
+        diff, T = cd_rollout(program, wrong, task.trigger, task.seed, found.plan)
+        if not _cd_sound(diff, T) or diff is None:
+            p.append(Problem(tid, "trigger", f"on the plan that fires it (T = {T}), the programs "
+                             f"first differ at frame {diff}, not at T - 1 or T"))
+    rng = np.random.default_rng(task.seed)
+    plan = found.plan or []
+    for r in range(N_CD_ROLLOUTS):
+        # Random rollouts from scratch (other seeds on odd r), and, on every third, a prefix of
+        # the firing plan followed by random actions, to exercise the states around the change.
+        seed = task.seed if r % 2 == 0 else int(rng.integers(1, 2**31))
+        prefix: list[Event] = []
+        if plan and r % 3 == 2:
+            seed = task.seed
+            prefix = plan[:int(rng.integers(max(len(plan) - 6, 0), len(plan) + 1))]
+        world = wrong.start(seed)
+        for ev in prefix:
+            world.step(ev)
+        events = prefix + _random_events(world, rng, CD_ROLLOUT_LENGTH)
+        diff, T = cd_rollout(program, wrong, task.trigger, seed, events)
+        if not _cd_sound(diff, T):
+            p.append(Problem(tid, "trigger", f"random rollout {r} (seed {seed}, "
+                             f"{len(events)} actions): the programs first differ at frame "
+                             f"{diff}, but the trigger gives T = {T}"))
+            break
+    return p
+
+
+# -- the whole suite ----------------------------------------------------------------------------
+def validate_task(suite: Any, env: str, family: str, *, oracle: bool = True) -> list[Problem]:
+    """Validate one task of ``suite`` (a :class:`worldtest.suite.Suite`)."""
+    tid = f"{env}/{family}"
+    try:
+        task = suite.task(env, family)
+    except WorldtestError as e:
+        return [Problem(tid, "file", str(e))]
+    program = suite.program(env)
+    wrong_path = suite.task_path(env, "cd").parent / "cd_wrong.sexp"
+    wrong = None
+    if wrong_path.exists():
+        try:
+            wrong = load_program(str(wrong_path))
+        except AutumnError as e:
+            return [Problem(tid, "wrong_program", str(e).splitlines()[0])]
+    try:
+        if family == "mfp":
+            problems = _validate_mfp(task, program, wrong)
+        elif family == "planning":
+            problems = _validate_planning(task, program)
+        else:
+            problems = _validate_cd(task, program, wrong)
+    except (AutumnError, ActionError) as e:
+        return [Problem(tid, "replay", str(e).splitlines()[0])]
+    if oracle and not problems:
+        score = _oracle_score(suite, env, family, task)
+        if score != 1.0:
+            problems.append(Problem(tid, "oracle", f"the oracle scores {score}, not 1.0: the task "
+                                    "is not solvable as specified"))
+    return problems
+
+
+def _oracle_score(suite: Any, env: str, family: str, task: Any) -> float:
+    from worldtest.agents.oracle import OracleAgent
+    from worldtest.protocol import Settings, run_episode
+    record = run_episode(OracleAgent(), suite.spec(env), suite.program(env), task, Settings(),
+                         seed=task.seed, rng=np.random.default_rng(0))
+    return record.score
+
+
+def validate(root: Path | None, envs: list[str] | None = None, *, oracle: bool = True,
+             echo: Any = None) -> list[Problem]:
+    """Validate every task of every environment (or of ``envs``) under ``root``.
+
+    Returns:
+        Every problem found (empty when all tasks are sound).
+    """
+    from worldtest.suite import Suite
+    suite = Suite(root)
+    names = envs or sorted(suite.envs)
+    problems: list[Problem] = []
+    for env in names:
+        for family in ("mfp", "planning", "cd"):
+            found = validate_task(suite, env, family, oracle=oracle)
+            if echo is not None:
+                echo(f"{env}/{family}: " + ("ok" if not found else f"{len(found)} problem(s)"))
+            problems += found
+    return problems

@@ -1,0 +1,124 @@
+"""`tasks validate` fails with a clear message on deliberately broken tasks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from worldtest.cli import main
+from worldtest.suite import Suite
+from worldtest.tasks.validate import validate_task
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def suite(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "environments", tmp_path / "environments")
+    for env in ("lamp", "gravity"):
+        shutil.copytree(ROOT / "tasks" / env, tmp_path / "tasks" / env)
+    return tmp_path
+
+
+def edit(path: Path, change) -> None:
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data, indent=2))
+
+
+def problems(root: Path, env: str, family: str) -> list[str]:
+    return [f"{p.check}: {p.message}" for p in validate_task(Suite(root), env, family,
+                                                              oracle=False)]
+
+
+def test_mfp_wrong_answer(suite):
+    edit(suite / "tasks/lamp/mfp.json", lambda d: d.update(answer=(d["answer"] + 1) % 6))
+    found = problems(suite, "lamp", "mfp")
+    assert any(p.startswith("answer: option") for p in found)
+
+
+def test_mfp_recording_not_reproducible(suite):
+    def change(d):
+        row = d["frames"][3][0].split()
+        row[0] = "11" if row[0] != "11" else "10"
+        d["frames"][3][0] = " ".join(row)
+    edit(suite / "tasks/lamp/mfp.json", change)
+    assert any(p.startswith("frames.3: differs from the replay") for p in problems(suite, "lamp",
+                                                                                 "mfp"))
+
+
+def test_mfp_duplicate_options_and_unplausible_distractor(suite):
+    def change(d):
+        other = (d["answer"] + 1) % 6
+        d["options"][other] = d["options"][d["answer"]]
+    edit(suite / "tasks/lamp/mfp.json", change)
+    found = problems(suite, "lamp", "mfp")
+    assert "options: two options are identical" in found
+    assert any("is not reproduced by its source" in p for p in found)
+
+
+def test_planning_plan_longer_than_needed(suite):
+    def change(d):
+        d["plan"] = d["plan"] + ["noop"]
+        d["optimal_actions"] += 1
+    edit(suite / "tasks/gravity/planning.json", change)
+    found = problems(suite, "gravity", "planning")
+    assert any(p.startswith("plan: meets the goal after") for p in found)
+    assert any(p.startswith("optimal_actions: a plan of") for p in found)
+
+
+def test_planning_plan_that_misses_the_goal(suite):
+    def change(d):
+        d["plan"] = ["noop"] * len(d["plan"])
+    edit(suite / "tasks/gravity/planning.json", change)
+    assert "plan: does not reach the goal" in problems(suite, "gravity", "planning")
+
+
+def test_cd_trigger_off_by_some_ticks(suite):
+    edit(suite / "tasks/lamp/cd.json",
+         lambda d: d.update(trigger="(& (clicked button) (== presses 0))"))
+    found = problems(suite, "lamp", "cd")
+    assert found and all(p.startswith("trigger:") for p in found)
+    assert any("first differ at frame" in p for p in found)
+
+
+def test_cd_trigger_that_never_fires(suite):
+    edit(suite / "tasks/lamp/cd.json", lambda d: d.update(trigger="false"))
+    assert any(p.startswith("trigger: no plan of at most") for p in problems(suite, "lamp", "cd"))
+
+
+def test_cd_trigger_that_does_not_parse(suite):
+    edit(suite / "tasks/lamp/cd.json", lambda d: d.update(trigger="(+ presses"))
+    found = problems(suite, "lamp", "cd")
+    assert found and "never closed" in found[0]
+
+
+def test_cd_wrong_program_that_does_not_parse_names_file_line_col(suite):
+    path = suite / "tasks/lamp/cd_wrong.sexp"
+    path.write_text(path.read_text().replace("(on (== presses 2)", "(on (== presses 2 3)"))
+    found = problems(suite, "lamp", "cd")
+    assert found and "cd_wrong.sexp:" in found[0] and "exactly two operands" in found[0]
+
+
+def test_task_file_with_a_missing_field_names_it(suite):
+    edit(suite / "tasks/lamp/mfp.json", lambda d: d.pop("answer"))
+    found = problems(suite, "lamp", "mfp")
+    assert len(found) == 1 and "field 'answer'" in found[0]
+
+
+def test_task_file_with_a_bad_value_names_the_field(suite):
+    edit(suite / "tasks/gravity/planning.json", lambda d: d["goal"].__setitem__(2, "99"))
+    found = problems(suite, "gravity", "planning")
+    assert len(found) == 1 and "field 'goal'" in found[0]
+
+
+def test_cli_validate_exits_1_and_prints_each_problem(suite, capsys):
+    edit(suite / "tasks/lamp/mfp.json", lambda d: d.update(answer=(d["answer"] + 1) % 6))
+    code = main(["tasks", "validate", "--suite", str(suite), "--env", "lamp", "--no-oracle"])
+    out = capsys.readouterr()
+    assert code == 1
+    assert "lamp/mfp: answer: option" in out.out
+    assert "lamp/planning: ok" in out.out and "problem(s)" in out.err

@@ -117,3 +117,19 @@ def test_forms_after_the_first_are_warned_about():
     p = compile_program("(program (= GRID_SIZE 2))\n(program (= GRID_SIZE 3))", "two.sexp")
     assert p.warnings and "two.sexp:2:1" in p.warnings[0]
     assert p.start(1).grid_size == 2
+
+
+def test_a_program_may_redefine_a_library_function():
+    src = """(program (= GRID_SIZE 3)
+      (object Dot (Cell 0 0 "red"))
+      (= moveRight (--> o (move o (Position 2 0))))
+      (: d Dot)
+      (= d (initnext (Dot (Position 0 0)) (moveRight (prev d)))))"""
+    w = compile_program(src).start(1)
+    w.step(None)
+    assert w.grid()[0] == ["black", "black", "red"]
+
+
+def test_assigning_another_type_to_a_global_is_a_type_error():
+    e = fail("(program\n  (: n Number)\n  (= n (initnext 0 (prev n)))\n  (on true (= n \"x\")))", 1)
+    assert e.kind == "type" and "cannot assign a String to 'n'" in e.message and e.line == 4

@@ -48,7 +48,11 @@ def located(err: AutumnError, node: S.Node, source: Source) -> AutumnError:
 def check_assign(old: Any, new: Any, name: str) -> None:
     """The assignment type check of §2.3 rule 2, and the identity stamp of §2.7 rule 4."""
     tn = type(new)
-    if tn is not AList and type(old) is not tn and old is not NOTHING:
+    to = type(old)
+    if tn is not AList and to is not tn and old is not NOTHING and \
+            not (tn in _FUNCS and to in _FUNCS):
+        # Functions are one runtime type whatever their implementation: the reference's
+        # library is Autumn lambdas, ours is native, and a program may redefine either.
         raise error("type", f"cannot assign a {kind_of(new)} to '{name}', which holds a "
                     f"{kind_of(old)}")
     if tn in _IDENTIFIED and type(old) in _IDENTIFIED:

@@ -62,7 +62,7 @@ def _cmd_autumn_trace(args: argparse.Namespace) -> int:
 
     actions = _read_actions(Path(args.actions))
     try:
-        for frame in trace(Path(args.program), args.seed, actions):
+        for frame in trace(Path(args.program), args.seed, actions, order=args.order):
             print(json.dumps(frame, separators=(",", ":")), flush=True)
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()
@@ -226,6 +226,13 @@ def build_parser() -> argparse.ArgumentParser:
     trace.add_argument("--seed", type=int, required=True, help="the program's random seed")
     trace.add_argument("--actions", required=True, metavar="ACTIONS.json",
                        help="a JSON list of action strings")  # fmt: skip
+    trace.add_argument(
+        "--order",
+        choices=("declaration", "legacy"),
+        default="declaration",
+        help="order of init and next-expressions: the reference's declaration order (default) "
+        "or the older build's reverse order (autumn-language.md appendix A.1)",
+    )
     trace.set_defaults(func=_cmd_autumn_trace)
     check = autumn_sub.add_parser("check", help="parse and check a program")
     check.add_argument("program", metavar="PROGRAM", help="an Autumn .sexp file")

@@ -57,14 +57,24 @@ class Program:
             ``"autumn"`` (the same library written in Autumn, ``worldtest/autumn/stdlib.sexp``,
             loaded before the program as the reference does, §3.1; slower, used to cross-check
             the native one and for bug-compatibility with §5.3's name collisions).
+        order: the order of init and next-expressions (Appendix A.1): ``"declaration"``
+            (default, the reference) or ``"legacy"`` (reverse declaration order, which matches
+            the older build that may have produced the released AutumnBench recordings; it
+            changes the frames of programs whose next-expressions read another state variable
+            without ``prev``). Rendering is in declaration order either way.
 
     Raises:
-        AutumnError: kind ``parse`` (with file, line and column) for any syntax error.
+        AutumnError: kind ``parse`` (with file, line and column) for any syntax error;
+            ``config`` for an unknown ``stdlib`` or ``order``.
     """
 
-    def __init__(self, source: str, filename: str = "<program>", stdlib: str = "native") -> None:
+    def __init__(self, source: str, filename: str = "<program>", stdlib: str = "native",
+                 order: str = "declaration") -> None:
         if stdlib not in ("native", "autumn"):
             raise AutumnError("config", f"stdlib must be 'native' or 'autumn', got {stdlib!r}")
+        if order not in ("declaration", "legacy"):
+            raise AutumnError("config", f"order must be 'declaration' or 'legacy', got {order!r}")
+        self.order = order
         self.stdlib = stdlib
         self.source = Source(source, filename)
         form, self.warnings = read_program(self.source)
@@ -114,6 +124,9 @@ class Program:
             else:
                 self.load_steps.append((st, None))
         self.state_set = frozenset(self.state_names)
+        if order == "legacy":
+            self.nexts.reverse()
+        self.init_order = [name for name, _, _ in self.nexts]
         self._expr_cache: dict[str, Any] = {}
 
     def start(self, seed: int, *, trigger: str | None = None,
@@ -162,12 +175,13 @@ class Program:
         return fn
 
 
-def compile_program(source: str, filename: str = "<program>", stdlib: str = "native") -> Program:
+def compile_program(source: str, filename: str = "<program>", stdlib: str = "native",
+                    order: str = "declaration") -> Program:
     """Parse and compile Autumn source text. See :class:`Program`."""
-    return Program(source, filename, stdlib)
+    return Program(source, filename, stdlib, order)
 
 
-def load_program(path: str, stdlib: str = "native") -> Program:
+def load_program(path: str, stdlib: str = "native", order: str = "declaration") -> Program:
     """Read, parse and compile the Autumn program in file ``path``.
 
     Raises:
@@ -178,7 +192,7 @@ def load_program(path: str, stdlib: str = "native") -> Program:
             text = fh.read()
     except OSError as e:
         raise AutumnError("config", f"cannot read program: {e.strerror}", str(path)) from None
-    return Program(text, str(path), stdlib)
+    return Program(text, str(path), stdlib, order)
 
 
 class World:
@@ -247,7 +261,7 @@ class World:
                     fn(self.g)
             except AutumnError as e:
                 raise self._context(located(e, st, p.source), ctx)
-        for name in p.state_names:
+        for name in p.init_order:
             try:
                 self.create_global(name, p.inits[name](self.g))
             except AutumnError as e:

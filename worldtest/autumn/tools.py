@@ -66,18 +66,20 @@ def read_actions(path: str | Path) -> list[Any]:
         raise ActionError(f"{path}: {e}") from None
 
 
-def trace(program: str | Path, seed: int, actions: list[Any]) -> Iterator[dict]:
+def trace(program: str | Path, seed: int, actions: list[Any], *,
+          order: str = "declaration") -> Iterator[dict]:
     """Yield ``{"t": i, "grid": rows}`` for frame 0 and then after each action's tick.
 
     Args:
         program: path of the ``.sexp`` file.
         seed: the generator seed (§6).
         actions: events as returned by :func:`parse_event` (or action strings).
+        order: ``"declaration"`` (the reference) or ``"legacy"`` (autumn-language.md A.1).
 
     Raises:
         AutumnError: a parse, load or runtime error (frames before it have been yielded).
     """
-    world = load_program(str(program)).start(seed)
+    world = load_program(str(program), order=order).start(seed)
     yield {"t": 0, "grid": world.grid()}
     for i, a in enumerate(actions, start=1):
         world.step(parse_event(a, i - 1) if isinstance(a, str) else a)

@@ -45,18 +45,21 @@ def test_8_2_rules_see_partial_updates():
         ".... .... .... ....")
 
 
+FOLLOWERS = """(program (= GRID_SIZE 4)
+  (object Dot (Cell 0 0 "red"))
+  (object Box (Cell 0 0 "blue"))
+  (: follower Box)
+  (= follower (initnext (Box (Position 0 1))
+     (updateObj (prev follower) "origin" (Position (.. (.. leader origin) x) 1))))
+  (: leader Dot)
+  (= leader (initnext (Dot (Position 0 0)) (moveRight (prev leader))))
+  (: follower2 Box)
+  (= follower2 (initnext (Box (Position 0 2))
+     (updateObj (prev follower2) "origin" (Position (.. (.. leader origin) x) 2)))))"""
+
+
 def test_8_3_next_expressions_commit_in_order():
-    src = """(program (= GRID_SIZE 4)
-      (object Dot (Cell 0 0 "red"))
-      (object Box (Cell 0 0 "blue"))
-      (: follower Box)
-      (= follower (initnext (Box (Position 0 1))
-         (updateObj (prev follower) "origin" (Position (.. (.. leader origin) x) 1))))
-      (: leader Dot)
-      (= leader (initnext (Dot (Position 0 0)) (moveRight (prev leader))))
-      (: follower2 Box)
-      (= follower2 (initnext (Box (Position 0 2))
-         (updateObj (prev follower2) "origin" (Position (.. (.. leader origin) x) 2)))))"""
+    src = FOLLOWERS
     assert run_frames(src, [None, None], rows=range(3)) == cols(
         "R... .R.. ..R.",
         "B... B... .B..",
@@ -325,21 +328,11 @@ def test_8_20_rotate_in_place():
 def test_a1_legacy_order_runs_next_expressions_in_reverse():
     # The §8.3 program: under the older build's reverse order, follower2 (declared last) runs
     # first and lags like follower; follower (declared first) now runs after leader's commit.
-    src = """(program (= GRID_SIZE 4)
-      (object Dot (Cell 0 0 "red"))
-      (object Box (Cell 0 0 "blue"))
-      (: follower Box)
-      (= follower (initnext (Box (Position 0 1))
-         (updateObj (prev follower) "origin" (Position (.. (.. leader origin) x) 1))))
-      (: leader Dot)
-      (= leader (initnext (Dot (Position 0 0)) (moveRight (prev leader))))
-      (: follower2 Box)
-      (= follower2 (initnext (Box (Position 0 2))
-         (updateObj (prev follower2) "origin" (Position (.. (.. leader origin) x) 2)))))"""
-    w = compile_program(src, order="legacy").start(42)
+    src = FOLLOWERS
+    w = compile_program(FOLLOWERS, order="legacy").start(42)
     w.step(None)
     w.step(None)
     from tests.autumn.conftest import board
     assert board(w, range(3)) == ["..R.", "..B.", ".B.."]
     with pytest.raises(AutumnError):
-        compile_program(src, order="sideways")
+        compile_program(FOLLOWERS, order="sideways")

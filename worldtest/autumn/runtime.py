@@ -28,13 +28,18 @@ __all__ = ["Program", "World", "compile_program", "load_program", "DEFAULT_MAX_C
 
 #: Function calls allowed in one tick before the tick is stopped as a runaway (§9.2 advice).
 DEFAULT_MAX_CALLS = 2_000_000
-_ABSENT: Any = object()          # "did not exist at tick start" in the snapshot overlay
+_ABSENT: Any = object()
+_LIBRARY_SENSITIVE: frozenset[str] = frozenset()  # set below, once the library is imported          # "did not exist at tick start" in the snapshot overlay
 _BASIC_TYPES = {"Bool", "Number", "Int", "String", "Position", "Cell"}
 if sys.getrecursionlimit() < 20000:
     sys.setrecursionlimit(20000)
 
 
 STDLIB_PATH = Path(__file__).with_name("stdlib.sexp")
+#: The reference library's internal local names (autumn-language.md §5.3).
+LIBRARY_LOCALS = frozenset(
+    "xmin xmax ymin ymax rectPos delta sign_x sign_y prev_elems curr_elems filtered_elems "
+    "allCheckedPos filtered_pos wbound fr ret closestHole nextRowPos holes dir movedObj".split())
 _STDLIB_CACHE: dict[str, tuple[Source, list]] = {}
 
 
@@ -82,6 +87,18 @@ class Program:
         self.statements = stmts
         type_names = frozenset(s.name for s in stmts if isinstance(s, S.ObjectDef))
         self.local_names = S.local_names(stmts)
+        if stdlib == "native":
+            clash = sorted(S.bound_names(stmts) & _LIBRARY_SENSITIVE)
+            if clash:
+                # The reference's library is Autumn source looked up at call time: a program
+                # that redefines a library function, or binds a name the library uses as a
+                # local (§5.3), changes what the library does. Run such a program on our Autumn
+                # library, which reproduces both; every other program keeps the fast one.
+                stdlib = self.stdlib = "autumn"
+                self.warnings.append(
+                    f"{filename}: warning: {', '.join(clash)} "
+                    f"{'is a name' if len(clash) == 1 else 'are names'} the standard library "
+                    "uses; running on the Autumn-source library for exact reference behaviour")
         self.library: list[tuple[S.ConstDef, Any]] = []
         if stdlib == "autumn":
             lib_src, lib_stmts = _stdlib_statements()
@@ -173,6 +190,14 @@ class Program:
                         RT.w.exact_scope -= 1
             self._expr_cache[text] = fn
         return fn
+
+
+def _library_sensitive() -> frozenset[str]:
+    from worldtest.autumn.stdlib import LIBRARY
+    return frozenset(LIBRARY) | LIBRARY_LOCALS
+
+
+_LIBRARY_SENSITIVE = _library_sensitive()
 
 
 def compile_program(source: str, filename: str = "<program>", stdlib: str = "native",

@@ -14,9 +14,11 @@ from typing import Any
 
 from worldtest.autumn.compiler import apply
 from worldtest.autumn.natives import (
-    _NATIVES, EPOCH, all_objs, cells, need_int, need_list, need_obj, need_pos,
+    _NATIVES, EPOCH, _size, all_objs, cells, need_int, need_list, need_obj, need_pos,
 )
-from worldtest.autumn.values import RT, AList, Native, Obj, Position, RElem, aeq, error, kind_of
+from worldtest.autumn.values import (
+    RT, AList, Native, Obj, Position, RElem, aeq, error, kind_of, wrap32,
+)
 
 __all__ = ["LIBRARY"]
 
@@ -34,17 +36,26 @@ def lib(name: str, nargs: int):
 def _origin(o: Any, fname: str) -> Position:
     if type(o) is not Obj:
         raise error("type", f"{fname} needs an object, got a {kind_of(o)}")
-    return o.f["origin"]
+    p = o.f["origin"]
+    if type(p) is not Position:     # updateObj does not type-check "origin" (§5.1)
+        raise error("type", f"{fname}: the origin of {o.otype.name} is a {kind_of(p)}, not a "
+                    "Position")
+    return p
 
 
 def _sign(v: int) -> int:
     return (v > 0) - (v < 0)
 
 
+def _abs32(v: int) -> int:
+    """``abs`` with the 32-bit wrap of §2.6 (the absolute value of -2**31 is -2**31)."""
+    return wrap32(abs(v))
+
+
 def move(o: Any, dx: int, dy: int) -> Obj:
     """A copy of ``o`` (fresh identity, shared elems) moved by ``(dx, dy)``."""
     p = _origin(o, "move")
-    return o.copy_with("origin", Position(p.x + dx, p.y + dy))
+    return o.copy_with("origin", Position(wrap32(p.x + dx), wrap32(p.y + dy)))
 
 
 def _occ_free(cs: list) -> bool:
@@ -84,7 +95,7 @@ def _mover(dx: int, dy: int):
 def _pos_mover(dx: int, dy: int):
     def f(a, fr):
         p = need_pos(a[0], "move…Pos")
-        return Position(p.x + dx, p.y + dy)
+        return Position(wrap32(p.x + dx), wrap32(p.y + dy))
     return f
 
 
@@ -99,7 +110,7 @@ def _no_collision(dx: int, dy: int):
 @lib("movePos", 2)
 def _move_pos(a, fr):
     p, d = need_pos(a[0], "movePos"), need_pos(a[1], "movePos")
-    return Position(p.x + d.x, p.y + d.y)
+    return Position(wrap32(p.x + d.x), wrap32(p.y + d.y))
 
 
 @lib("moveNoCollision", 3)
@@ -121,7 +132,8 @@ for _name, (_dx, _dy) in {"Left": (-1, 0), "Right": (1, 0), "Up": (0, -1),
     lib("move" + _name, 1)(_mover(_dx, _dy))
     lib("move" + _name + "Pos", 1)(_pos_mover(_dx, _dy))
     lib("move" + _name + "NoCollision", 1)(_no_collision(_dx, _dy))
-LIBRARY["nextSolid"] = Native("nextSolid", _no_collision(0, 1), 1, None)
+# "the same function as moveDownNoCollision" (§5.2): the same function value, so == holds (§2.5).
+LIBRARY["nextSolid"] = LIBRARY["moveDownNoCollision"]
 
 
 @lib("rotateNoCollision", 1)
@@ -138,7 +150,7 @@ def _rotate_no_collision(a, fr):
 # -- arithmetic ---------------------------------------------------------------------------------
 @lib("abs", 1)
 def _abs(a, fr):
-    return abs(need_int(a[0], "abs"))
+    return _abs32(need_int(a[0], "abs"))
 
 
 @lib("sign", 1)
@@ -160,7 +172,6 @@ def _min(a, fr):
 
 @lib("sum", 1)
 def _sum(a, fr):
-    from worldtest.autumn.values import wrap32
     total = 0
     for v in need_list(a[0], "sum"):
         total = wrap32(total + need_int(v, "sum"))
@@ -168,7 +179,8 @@ def _sum(a, fr):
 
 
 def sqdist(p: Position, q: Position) -> int:
-    return (q.x - p.x) ** 2 + (q.y - p.y) ** 2
+    # One final wrap equals wrapping every step: wrap-around is arithmetic modulo 2**32 (§2.6).
+    return wrap32((q.x - p.x) ** 2 + (q.y - p.y) ** 2)
 
 
 @lib("sqdist", 2)
@@ -180,10 +192,10 @@ def _sqdist(a, fr):
 @lib("deltaPos", 2)
 def _delta_pos(a, fr):
     p, q = need_pos(a[0], "deltaPos"), need_pos(a[1], "deltaPos")
-    return Position(q.x - p.x, q.y - p.y)
+    return Position(wrap32(q.x - p.x), wrap32(q.y - p.y))
 
 
-LIBRARY["displacement"] = Native("displacement", _delta_pos, 2, None)
+LIBRARY["displacement"] = LIBRARY["deltaPos"]     # "the same function as deltaPos" (§5.2)
 
 
 def _elem_pos(e: Any, fname: str) -> Position:
@@ -205,15 +217,18 @@ def _delta_obj(a, fr):
 @lib("rect", 2)
 def _rect(a, fr):
     p, q = need_pos(a[0], "rect"), need_pos(a[1], "rect")
+    w, h = max(q.x - p.x, 0), max(q.y - p.y, 0)
+    _size(h, "rect")
+    _size(w * h, "rect")
     return AList([Position(x, y) for y in range(p.y, q.y) for x in range(p.x, q.x)])
 
 
-LIBRARY["vcat"] = Native("vcat", _NATIVES["concat"].fn, 1, None)
+LIBRARY["vcat"] = _NATIVES["concat"]     # "the same function as concat" (§5.2)
 
 
 # -- adjacency ----------------------------------------------------------------------------------
 def _manhattan(p: Position, q: Position) -> int:
-    return abs(q.x - p.x) + abs(q.y - p.y)
+    return wrap32(_abs32(wrap32(q.x - p.x)) + _abs32(wrap32(q.y - p.y)))
 
 
 @lib("adjacentElem", 2)
@@ -234,7 +249,7 @@ def _adjacent_two_objs(a, fr):
 
 
 def _diag(p: Position, q: Position) -> bool:
-    return abs(q.x - p.x) <= 1 and abs(q.y - p.y) <= 1
+    return _abs32(wrap32(q.x - p.x)) <= 1 and _abs32(wrap32(q.y - p.y)) <= 1
 
 
 @lib("adjacentPossDiag", 2)
@@ -279,7 +294,7 @@ def _obj_clicked(a, fr):
 
 
 def _unit(dx: int, dy: int) -> Position:
-    sx, sy = _sign(dx), _sign(dy)
+    sx, sy = _sign(wrap32(dx)), _sign(wrap32(dy))
     return Position(sx, 0) if sx and sy else Position(sx, sy)
 
 
@@ -320,7 +335,7 @@ def _closest(a, fr):
 def closest_pos(p: Position, ps: list) -> Position:
     if not ps:
         return p
-    best = ps[0]
+    best = need_pos(ps[0], "closestPos")
     bd = sqdist(best, p)
     for c in ps:
         cd = sqdist(need_pos(c, "closestPos"), p)
@@ -424,6 +439,7 @@ def _is_free_pos_except_obj(a, fr):
 @lib("isFreeRangeExceptObj", 3)
 def _is_free_range_except_obj(a, fr):
     lo, hi = need_int(a[0], "isFreeRangeExceptObj"), need_int(a[1], "isFreeRangeExceptObj")
+    _size(hi - lo, "isFreeRangeExceptObj")
     covered = {(x, y) for x, y, _ in cells(a[2], fr)}
     occ = RT.w.occ
     return all((x, 0) not in occ for x in range(lo, hi) if (x, 0) not in covered)
@@ -432,7 +448,7 @@ def _is_free_range_except_obj(a, fr):
 # -- liquid physics -----------------------------------------------------------------------------
 def _liquid_step(o: Obj, hole: Position, fr: Any) -> Obj:
     p = o.f["origin"]
-    m = move(o, _sign(hole.x - p.x), 0)
+    m = move(o, _sign(wrap32(hole.x - p.x)), 0)
     occ = RT.w.occ
     mo = m.f["origin"]
     if (hole.x, p.y) not in occ and (mo.x, mo.y) not in occ and within_bounds(m, fr):
@@ -453,8 +469,8 @@ def _next_liquid(a, fr):
     if oy + 1 == n:
         return o
     occ = RT.w.occ
-    holes = [Position(x, oy + 1) for x in range(n)
-             if (x, oy + 1) not in occ and (x, oy) not in occ]
+    ny = wrap32(oy + 1)
+    holes = [Position(x, ny) for x in range(n) if (x, ny) not in occ and (x, oy) not in occ]
     if not holes:
         return o
     return _liquid_step(o, closest_pos(p, holes), fr)

@@ -16,7 +16,7 @@ __all__ = [
     "Node", "Lit", "EmptyList", "Var", "ListLit", "If", "Let", "Lam", "Get", "Assign", "Bin",
     "Logic", "Unary", "Call", "CellNew", "PrevName", "PrevExpr",
     "ObjectDef", "OnRule", "TypeDecl", "StateDef", "ConstDef", "ExprStmt", "Parser",
-    "RESERVED", "names_in", "local_names",
+    "RESERVED", "names_in", "local_names", "bound_names",
 ]
 
 RESERVED = frozenset("program object on if then else let initnext fn and or true false nil "
@@ -269,6 +269,27 @@ def local_names(stmts: list[Node]) -> frozenset[str]:
             elif isinstance(v, list):
                 stack.extend(x for x in v if isinstance(x, Node))
     return frozenset(out | (targets - top))
+
+
+def bound_names(stmts: list[Node]) -> frozenset[str]:
+    """Names a program defines or binds: top-level definitions, ``=`` targets, parameters."""
+    out: set[str] = set()
+    stack: list = list(stmts)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, (StateDef, ConstDef)):
+            out.add(n.name)
+        elif isinstance(n, Assign):
+            out.add(n.name)
+        elif isinstance(n, Lam):
+            out.update(n.params)
+        for slot in getattr(type(n), "__slots__", ()):
+            v = getattr(n, slot, None)
+            if isinstance(v, Node):
+                stack.append(v)
+            elif isinstance(v, list):
+                stack.extend(x for x in v if isinstance(x, Node))
+    return frozenset(out)
 
 
 def names_in(node: Node) -> frozenset[str]:

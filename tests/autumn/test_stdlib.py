@@ -9,7 +9,7 @@ Autumn library reproduces.
 
 Known, deliberate differences between the two libraries (none is reachable by a well-typed
 program, and the differential test shows none on the environments):
-- §5.3 collisions: only ``stdlib="autumn"`` leaks its internal let-locals (tests at the end).
+- §5.3 collisions: a program binding a library name runs on stdlib.sexp in both modes (tests at the end).
 - Ill-typed arguments: where §5.2 says "cells of X" (``isFree``, ``isFreeExcept``,
   ``isFreePosExceptObj``, ``isFreeRangeExceptObj``) the native library renders as §3.5 does, so a
   Number or Position has no cells; Autumn has no type test, so the Autumn library goes through

@@ -1,18 +1,31 @@
 """One WorldTest episode: the interaction phase, then the task's test phase (protocol section 1).
 
-:func:`run_episode` drives an agent through both phases and returns an
-:class:`~worldtest.results.EpisodeRecord`. It never crashes on agent misbehaviour: unparsable
-text, an off-grid click or an action not offered is recorded as invalid, costs one action and
-is reported in the next observation's ``message`` (protocol section 2, "Invalid actions"); an
-exception raised by the agent, or an error of the program or task (a
-:class:`~worldtest.errors.WorldtestError`), ends the episode with status ``"failed"``, the error
-text, and score 0. The budget and the horizon bound every episode (protocol section 2).
+:class:`Episode` is the episode as a state machine, driven one action at a time: it hands out
+an :class:`~worldtest.agents.base.Observation`, takes the agent's action text, and in the end
+gives an :class:`~worldtest.results.EpisodeRecord`. Two drivers share it, so the protocol logic
+exists once: :func:`run_episode` calls ``agent.act(obs)`` (every agent), and
+:func:`run_episode_async` awaits ``agent.act_async(obs)`` (model agents, many episodes in
+flight on one event loop; see :mod:`worldtest.runner`)::
+
+    episode = Episode(agent, suite_env, program, task, settings, seed, rng=rng)
+    obs = episode.start()                 # None when the episode is already over
+    while obs is not None:
+        obs = episode.send(agent.act(obs), t_wall)   # or episode.fail(reason)
+    record = episode.record()
+
+An episode never crashes on agent misbehaviour: unparsable text, an off-grid click or an action
+not offered is recorded as invalid, costs one action and is reported in the next observation's
+``message`` (protocol section 2, "Invalid actions"); an exception raised by the agent, or an
+error of the program or task (a :class:`~worldtest.errors.WorldtestError`), ends the episode
+with status ``"failed"``, the error text, and score 0. The budget and the horizon bound every
+episode (protocol section 2).
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Generator
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -25,6 +38,7 @@ from worldtest.agents.base import (
     EpisodeStart,
     Observation,
     Privileged,
+    agent_transcript,
     agent_usage,
 )
 from worldtest.env import INTERACTION_TEMPLATES, AutumnEnv, EnvSpec, Frame, parse_action
@@ -32,7 +46,7 @@ from worldtest.errors import ActionError, WorldtestError
 from worldtest.results import ActionLog, EpisodeRecord, episode_key
 from worldtest.tasks import start_phase
 
-__all__ = ["Settings", "digest", "run_episode"]
+__all__ = ["Episode", "Settings", "digest", "run_episode", "run_episode_async"]
 
 _MAX_TEXT = 200  # characters of an agent's action text kept in the log
 
@@ -80,17 +94,147 @@ def _shown(text: Any) -> str:
     return out if len(out) <= _MAX_TEXT else out[: _MAX_TEXT - 3] + "..."
 
 
-class _Episode:
-    """The mutable state of one running episode."""
+def _raised(agent: Any, where: str, err: BaseException) -> str:
+    return f"agent {agent.id!r} raised in {where}(): {type(err).__name__}: {err}"
 
-    def __init__(self, agent: Agent) -> None:
+
+# What the episode generator yields (an observation) and is sent (the action text, seconds).
+_Steps = Generator[Observation, tuple[Any, float], None]
+
+
+class Episode:
+    """One WorldTest episode as a state machine: observations out, action texts in.
+
+    Args:
+        agent: any :class:`~worldtest.agents.base.Agent`; one with ``privileged = True`` also
+            gets the program source, seed and task. Only its ``id``, ``version``, ``reset``
+            (called by :meth:`start`) and optional ``usage()`` / ``transcript()`` are used
+            here: the driver asks for the actions.
+        suite_env: the environment's metadata (name, stochastic, program path).
+        program: its compiled program.
+        task: the task (``MfpTask``, ``PlanningTask`` or ``CdTask``) of that environment.
+        settings: protocol settings; ``ticks_per_action=None`` resolves to the program's
+            FRAME_RATE, and the record carries the resolved settings.
+        seed: the episode seed (interaction phase and CD test phase; the planning test phase
+            starts from the task seed, for which its goal was derived and validated).
+        rng: the episode's generator; two independent children are spawned from it, one given
+            to the agent (``EpisodeStart.rng``), one drawing fresh reset seeds.
+        wrong_program: CD only: the compiled wrong program (default: loaded beside the task).
+    """
+
+    def __init__(
+        self,
+        agent: Agent,
+        suite_env: EnvSpec,
+        program: Any,
+        task: Any,
+        settings: Settings,
+        seed: int,
+        *,
+        rng: np.random.Generator,
+        wrong_program: Any = None,
+    ) -> None:
         self.agent = agent
+        self.suite_env, self.program, self.task, self.seed = suite_env, program, task, seed
+        self.wrong_program = wrong_program
+        self.settings = (
+            settings if settings.ticks_per_action else settings.resolved(suite_env.frame_rate)
+        )
+        self._requested = settings
+        self.agent_rng, self.harness_rng = rng.spawn(2)
         self.interaction: list[ActionLog] = []
         self.test: list[ActionLog] = []
         self.n_resets = 0
         self.n_invalid = 0
+        self.score, self.outcome, self.status, self.error = 0.0, {}, "ok", None
+        self.started_at = datetime.now(UTC).isoformat(timespec="seconds")
+        self._t0 = time.perf_counter()
+        self._steps: _Steps = self._play()
+        self.observation: Observation | None = None
+        self.done = False
 
-    def log(
+    # -- driving ----------------------------------------------------------------------------
+    def start(self) -> Observation | None:
+        """Load the environment, reset the agent; return the first observation.
+
+        Returns None when the episode ended before any action (the agent's ``reset`` raised,
+        the program failed to load, or a zero budget met a task that needs no action).
+        """
+        return self._advance(lambda: next(self._steps))
+
+    def send(self, text: Any, t_wall: float | None = None) -> Observation | None:
+        """Apply the agent's action text (anything; non-text is an invalid action).
+
+        Args:
+            text: what the agent returned for :attr:`observation`.
+            t_wall: seconds the agent took to choose it, recorded in the action's log.
+
+        Returns:
+            The next observation, or None once the episode is over.
+        """
+        return self._advance(lambda: self._steps.send((text, t_wall)))
+
+    def fail(self, reason: str) -> None:
+        """End the episode as failed (score 0) because the agent could not give an action."""
+        self._advance(lambda: self._steps.throw(_AgentFailure(reason)))
+
+    def _advance(self, step: Any) -> Observation | None:
+        if self.done:
+            raise RuntimeError("the episode is over")
+        try:
+            self.observation = step()
+        except StopIteration:
+            self.observation, self.done = None, True
+        return self.observation
+
+    # -- the protocol -------------------------------------------------------------------------
+    def _play(self) -> _Steps:
+        """The whole episode; yields each observation, is sent ``(text, t_wall)``."""
+        agent, task, seed = self.agent, self.task, self.seed
+        try:
+            env = AutumnEnv(self.program, seed, ticks_per_action=1)
+            self.settings = self._requested.resolved(env.world.frame_rate)
+            env.ticks_per_action = self.settings.ticks_per_action
+            privileged = None
+            if getattr(agent, "privileged", False):
+                privileged = Privileged(
+                    self.suite_env.program.read_text(encoding="utf-8"),
+                    self.suite_env.program,
+                    seed,
+                    task,
+                )
+            start = EpisodeStart(
+                self.suite_env.name,
+                task.family,
+                env.grid_size,
+                env.world.frame_rate,
+                self.settings,
+                self.agent_rng,
+                privileged,
+            )
+            try:
+                agent.reset(start)
+            except Exception as err:
+                raise _AgentFailure(_raised(agent, "reset", err)) from err
+            self.outcome.update((yield from self._interact(env)))
+            extra = (
+                {"wrong_program": self.wrong_program}
+                if task.family == "cd" and self.wrong_program is not None
+                else {}
+            )
+            # Planning starts from the task seed: its goal was derived and validated for that
+            # seed (in the reference harness the episode and the task share one seed). CD runs
+            # with the episode seed; its trigger is validated over many seeds.
+            test_seed = task.seed if task.family == "planning" else seed
+            phase = start_phase(task, self.program, self.settings, test_seed, **extra)
+            self.score, phase_outcome = yield from self._run_test(phase)
+            self.outcome.update(phase_outcome)
+        except _AgentFailure as err:
+            self.score, self.status, self.error = 0.0, "failed", str(err)
+        except WorldtestError as err:
+            self.score, self.status, self.error = 0.0, "failed", f"{type(err).__name__}: {err}"
+
+    def _log(
         self,
         phase: str,
         action: str,
@@ -99,7 +243,7 @@ class _Episode:
         ticks: int,
         frame: np.ndarray,
         message: str | None,
-        t_wall: float,
+        t_wall: float | None,
     ) -> None:
         """Append one ActionLog; the action text is canonical when valid, as sent otherwise."""
         logs = self.interaction if phase == "interaction" else self.test
@@ -116,20 +260,9 @@ class _Episode:
             )
         )
 
-    def ask(self, obs: Observation) -> tuple[Any, float]:
-        t0 = time.perf_counter()
-        try:
-            text = self.agent.act(obs)
-        except Exception as err:  # the agent's own bug: the episode fails, the run goes on
-            raise _AgentFailure(
-                f"agent {self.agent.id!r} raised in act(): {type(err).__name__}: {err}"
-            ) from err
-        return text, time.perf_counter() - t0
-
-    def interact(
-        self, env: AutumnEnv, settings: Settings, seed: int, rng: np.random.Generator
-    ) -> dict[str, Any]:
-        """Run the interaction phase (protocol sections 1 and 2)."""
+    def _interact(self, env: AutumnEnv) -> Generator[Observation, tuple[Any, float], dict]:
+        """The interaction phase (protocol sections 1 and 2)."""
+        settings, seed = self.settings, self.seed
         frames, message, used, ended = [Frame(0, None, env.frame)], None, 0, "budget"
         offered = list(INTERACTION_TEMPLATES)
         while used < settings.budget:
@@ -142,7 +275,7 @@ class _Episode:
                 message,
                 first=used == 0,
             )
-            text, t_wall = self.ask(obs)
+            text, t_wall = yield obs
             used += 1
             try:
                 action = parse_action(text, env.grid_size)
@@ -154,7 +287,7 @@ class _Episode:
             except ActionError as err:
                 self.n_invalid += 1
                 message, frames = f"invalid action {_shown(text)!r}: {err}", []
-                self.log(
+                self._log(
                     "interaction", _shown(text), False, env.tick, 0, env.frame, message, t_wall
                 )
                 continue
@@ -162,7 +295,11 @@ class _Episode:
             if action.kind == "go-to-test":
                 ended, frames = "go-to-test", []
             elif action.kind == "reset":
-                new_seed = seed if settings.reset_seed == "same" else int(rng.integers(1, 2**31))
+                new_seed = (
+                    seed
+                    if settings.reset_seed == "same"
+                    else int(self.harness_rng.integers(1, 2**31))
+                )
                 env.reset(new_seed)
                 self.n_resets += 1
                 frames, note = [Frame(0, "reset", env.frame)], f"reset with seed {new_seed}"
@@ -173,22 +310,22 @@ class _Episode:
                     Frame(first + i, str(action) if i == 0 else None, g)
                     for i, g in enumerate(grids)
                 ]
-            self.log("interaction", str(action), True, env.tick, ticks, env.frame, note, t_wall)
+            self._log("interaction", str(action), True, env.tick, ticks, env.frame, note, t_wall)
             if ended == "go-to-test":
                 break
         return {"interaction_actions": used, "interaction_ended": ended}
 
-    def run_test(self, phase: Any, settings: Settings) -> tuple[float, dict[str, Any]]:
-        """Run the test phase until it ends or the horizon runs out (protocol sections 2, 3)."""
-        message = None
-        while not phase.done and phase.n_actions < settings.horizon:
+    def _run_test(self, phase: Any) -> Generator[Observation, tuple[Any, float], tuple]:
+        """The test phase, until it ends or the horizon runs out (protocol sections 2, 3)."""
+        horizon, message = self.settings.horizon, None
+        while not phase.done and phase.n_actions < horizon:
             view = phase.observation()
             obs = Observation(
                 phase.family,
                 view.frames,
                 view.frame,
                 view.offered,
-                settings.horizon - phase.n_actions,
+                horizon - phase.n_actions,
                 message,
                 view.goal,
                 view.goal_mask,
@@ -197,7 +334,7 @@ class _Episode:
                 view.n_frames,
                 first=phase.n_actions == 0,
             )
-            text, t_wall = self.ask(obs)
+            text, t_wall = yield obs
             try:
                 phase.apply(text)
                 shown, ticks, message = str(phase.last_action), phase.last_ticks, None
@@ -205,9 +342,50 @@ class _Episode:
                 self.n_invalid += 1
                 shown, ticks, message = _shown(text), 0, f"invalid action {_shown(text)!r}: {err}"
             valid = message is None
-            self.log("test", shown, valid, phase.tick, ticks, phase.frame, message, t_wall)
+            self._log("test", shown, valid, phase.tick, ticks, phase.frame, message, t_wall)
         phase.abort("horizon")
         return phase.outcome()
+
+    # -- the record ---------------------------------------------------------------------------
+    def record(self) -> EpisodeRecord:
+        """The episode's record (call once :meth:`start` / :meth:`send` returned None).
+
+        Returns:
+            Status ``"ok"``, or ``"failed"`` with ``error`` and score 0 when the agent raised or
+            the program/task failed. ``usage`` and ``transcript`` come from the agent's
+            optional ``usage()`` and ``transcript()`` methods.
+        """
+        if not self.done:
+            raise RuntimeError("the episode is still running")
+        agent, task, suite_env = self.agent, self.task, self.suite_env
+        settings_dict = self.settings.model_dump()
+        return EpisodeRecord(
+            key=episode_key(agent.id, agent.version, task.id, task.version, self.seed,
+                            settings_dict),
+            worldtest_version=worldtest.__version__,
+            agent=agent.id,
+            agent_version=agent.version,
+            env=suite_env.name,
+            family=task.family,
+            task_id=task.id,
+            task_version=task.version,
+            stochastic=suite_env.stochastic,
+            seed=self.seed,
+            task_seed=task.seed,
+            settings=settings_dict,
+            interaction=self.interaction,
+            test=self.test,
+            n_resets=self.n_resets,
+            n_invalid=self.n_invalid,
+            outcome=self.outcome,
+            score=self.score,
+            status=self.status,
+            error=self.error,
+            started_at=self.started_at,
+            duration_s=time.perf_counter() - self._t0,
+            usage=agent_usage(agent),
+            transcript=agent_transcript(agent),
+        )  # fmt: skip
 
 
 def run_episode(
@@ -221,96 +399,61 @@ def run_episode(
     rng: np.random.Generator,
     wrong_program: Any = None,
 ) -> EpisodeRecord:
-    """Run one WorldTest episode: a fresh interaction phase, then the task's test phase.
+    """Run one WorldTest episode, asking ``agent.act(obs)`` for every action.
 
-    Args:
-        agent: any :class:`~worldtest.agents.base.Agent`; one with ``privileged = True`` also
-            gets the program source, seed and task.
-        suite_env: the environment's metadata (name, stochastic, program path).
-        program: its compiled program.
-        task: the task (``MfpTask``, ``PlanningTask`` or ``CdTask``) of that environment.
-        settings: protocol settings; ``ticks_per_action=None`` resolves to the program's
-            FRAME_RATE, and the record carries the resolved settings.
-        seed: the episode seed (interaction phase and CD test phase; the planning test phase
-            starts from the task seed, for which its goal was derived and validated).
-        rng: the episode's generator; two independent children are spawned from it, one given
-            to the agent (``EpisodeStart.rng``), one drawing fresh reset seeds.
-        wrong_program: CD only: the compiled wrong program (default: loaded beside the task).
+    The arguments are those of :class:`Episode`.
 
     Returns:
         The record, status ``"ok"``, or ``"failed"`` with ``error`` and score 0 when the agent
         raised or the program/task failed. Other exceptions are harness bugs and propagate.
     """
-    started_at = datetime.now(UTC).isoformat(timespec="seconds")
-    t0 = time.perf_counter()
-    agent_rng, harness_rng = rng.spawn(2)
-    episode = _Episode(agent)
-    score, outcome, status, error = 0.0, {}, "ok", None
-    resolved = settings if settings.ticks_per_action else settings.resolved(suite_env.frame_rate)
-    try:
-        env = AutumnEnv(program, seed, ticks_per_action=1)
-        resolved = settings.resolved(env.world.frame_rate)
-        env.ticks_per_action = resolved.ticks_per_action
-        privileged = None
-        if getattr(agent, "privileged", False):
-            privileged = Privileged(
-                suite_env.program.read_text(encoding="utf-8"), suite_env.program, seed, task
-            )
-        start = EpisodeStart(
-            suite_env.name,
-            task.family,
-            env.grid_size,
-            env.world.frame_rate,
-            resolved,
-            agent_rng,
-            privileged,
-        )
-        try:
-            agent.reset(start)
-        except Exception as err:
-            raise _AgentFailure(
-                f"agent {agent.id!r} raised in reset(): {type(err).__name__}: {err}"
-            ) from err
-        outcome.update(episode.interact(env, resolved, seed, harness_rng))
-        extra = (
-            {"wrong_program": wrong_program}
-            if task.family == "cd" and wrong_program is not None
-            else {}
-        )
-        # Planning starts from the task seed: its goal was derived and validated for that seed
-        # (in the reference harness the episode and the task share one seed). CD runs with the
-        # episode seed; its trigger is validated over many seeds.
-        test_seed = task.seed if task.family == "planning" else seed
-        phase = start_phase(task, program, resolved, test_seed, **extra)
-        score, phase_outcome = episode.run_test(phase, resolved)
-        outcome.update(phase_outcome)
-    except _AgentFailure as err:
-        score, status, error = 0.0, "failed", str(err)
-    except WorldtestError as err:
-        score, status, error = 0.0, "failed", f"{type(err).__name__}: {err}"
-    settings_dict = resolved.model_dump()
-    return EpisodeRecord(
-        key=episode_key(agent.id, agent.version, task.id, task.version, seed, settings_dict),
-        worldtest_version=worldtest.__version__,
-        agent=agent.id,
-        agent_version=agent.version,
-        env=suite_env.name,
-        family=task.family,
-        task_id=task.id,
-        task_version=task.version,
-        stochastic=suite_env.stochastic,
-        seed=seed,
-        task_seed=task.seed,
-        settings=settings_dict,
-        interaction=episode.interaction,
-        test=episode.test,
-        n_resets=episode.n_resets,
-        n_invalid=episode.n_invalid,
-        outcome=outcome,
-        score=score,
-        status=status,
-        error=error,
-        started_at=started_at,
-        duration_s=time.perf_counter() - t0,
-        usage=agent_usage(agent),
+    episode = Episode(
+        agent, suite_env, program, task, settings, seed, rng=rng, wrong_program=wrong_program
     )
+    obs = episode.start()
+    while obs is not None:
+        t0 = time.perf_counter()
+        try:
+            text = agent.act(obs)
+        except Exception as err:  # noqa: BLE001 -- the agent's bug fails the episode, not the run
+            episode.fail(_raised(agent, "act", err))
+            break
+        obs = episode.send(text, time.perf_counter() - t0)
+    return episode.record()
+
+
+async def run_episode_async(
+    agent: Any,
+    suite_env: EnvSpec,
+    program: Any,
+    task: Any,
+    settings: Settings,
+    seed: int,
+    *,
+    rng: np.random.Generator,
+    wrong_program: Any = None,
+) -> EpisodeRecord:
+    """Run one WorldTest episode, awaiting ``agent.act_async(obs)`` for every action.
+
+    The arguments are those of :class:`Episode`. Many episodes can be in flight on one event
+    loop, each with its own agent instance (:mod:`worldtest.runner`); the environment's ticks
+    run on the loop between the agent's calls.
+
+    Returns:
+        As :func:`run_episode`. ``asyncio.CancelledError`` propagates: a cancelled episode has
+        no record.
+    """
+    episode = Episode(
+        agent, suite_env, program, task, settings, seed, rng=rng, wrong_program=wrong_program
+    )
+    obs = episode.start()
+    while obs is not None:
+        t0 = time.perf_counter()
+        try:
+            text = await agent.act_async(obs)
+        except Exception as err:  # noqa: BLE001 -- e.g. a model call that failed every retry
+            episode.fail(_raised(agent, "act_async", err))
+            break
+        obs = episode.send(text, time.perf_counter() - t0)
+    return episode.record()
+

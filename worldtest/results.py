@@ -95,7 +95,11 @@ class EpisodeRecord(BaseModel):
         status: ``"ok"``, or ``"failed"`` when the episode could not finish (``error`` says why;
             the runner records score 0 for it).
         started_at: ISO 8601 UTC timestamp of the episode start; ``duration_s``: wall seconds.
-        usage: tokens and cost for model agents (empty for the others).
+        usage: tokens and cost for model agents (empty for the others): ``calls``,
+            ``input_tokens``, ``output_tokens``, ``cost_usd`` (None without prices) ...
+        transcript: model agents only (else None, and left out of the JSON line): the exact
+            messages sent and the replies received, per call; versioned by its own
+            ``transcript["version"]`` (``worldtest.agents.llm.transcript``).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -124,6 +128,7 @@ class EpisodeRecord(BaseModel):
     started_at: str
     duration_s: float = Field(ge=0.0)
     usage: dict[str, Any] = Field(default_factory=dict)
+    transcript: dict[str, Any] | None = None
 
 
 def episode_key(
@@ -255,7 +260,9 @@ class ResultsStore:
         Raises:
             ResultsError: the file cannot be written.
         """
-        line = record.model_dump_json().encode("utf-8") + b"\n"
+        # A record without a transcript is written without the key, as before the field existed.
+        drop = {"transcript"} if record.transcript is None else None
+        line = record.model_dump_json(exclude=drop).encode("utf-8") + b"\n"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with open(self.path, "a+b") as fh:

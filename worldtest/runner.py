@@ -1,10 +1,17 @@
 """Run a configuration of episodes (agents x environments x families), resumably.
 
 Episodes are enumerated in a fixed order (agent, then environment, then family, each in the
-order given, or the suite's order by default) and run one by one; every record is appended and
-flushed as soon as its episode ends (``worldtest.results``). A second run of the same
-configuration skips every episode whose key is already stored with status ``"ok"``, so an
-interrupted run resumes where it stopped and a finished run appends nothing.
+order given, or the suite's order by default). Episodes of ordinary agents run one by one;
+those of model agents (:class:`~worldtest.agents.base.AsyncAgent`) then run concurrently on one
+asyncio event loop, each with its own clone of the agent, at most ``concurrency`` episodes in
+flight per endpoint (an ``asyncio.Semaphore`` each), so a run's wall time approaches
+calls x latency / concurrency. Every record is appended and flushed as soon as its episode ends
+(``worldtest.results``), in the order episodes end; :func:`run` returns them in enumeration
+order. A second run of the same configuration skips every episode whose key is already stored
+with status ``"ok"``, so an interrupted run (Ctrl-C, a killed process) loses at most the
+episodes in flight, resumes where it stopped, and a finished run appends nothing. With the
+response cache (``worldtest.agents.llm.cache``) the calls of an interrupted episode are not
+paid for twice.
 
 Seeds (house style 5, no hidden randomness): the episode seed is ``config.seed``; the episode's
 generator is ``np.random.default_rng([config.seed, stable_hash(agent_id, task_id)])`` with a
@@ -14,7 +21,10 @@ reproducible on its own, in any order.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -31,9 +41,10 @@ from rich.progress import (
 )
 
 from worldtest.agents import make_agent
+from worldtest.agents.base import is_async
 from worldtest.env import FAMILIES, Suite
-from worldtest.errors import ConfigError
-from worldtest.protocol import Settings, run_episode
+from worldtest.errors import ConfigError, WorldtestError
+from worldtest.protocol import Settings, run_episode, run_episode_async
 from worldtest.results import EpisodeRecord, ResultsStore, episode_key
 
 __all__ = ["RunConfig", "episode_rng", "run", "stable_hash"]
@@ -53,6 +64,11 @@ class RunConfig(BaseModel):
         suite: the suite folder, or None for ``worldtest.env.default_suite_root()``.
         budget, horizon, ticks_per_action, reset_seed: overrides of the protocol
             :class:`~worldtest.protocol.Settings` defaults (None keeps the default).
+        provider, model, base_url, api_key_env: the endpoint of the agent ``llm`` (the
+            ``--provider --model --base-url --api-key-env`` flags); only with that agent.
+        cache_dir: the model agents' response cache (None: ``.worldtest-cache/llm``);
+            cache: False bypasses it (``--no-cache``).
+        concurrency: model-agent episodes in flight per endpoint (None: each preset's).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -67,6 +83,29 @@ class RunConfig(BaseModel):
     horizon: int | None = Field(default=None, ge=1)
     ticks_per_action: int | None = Field(default=None, ge=1)
     reset_seed: Literal["same", "fresh"] | None = None
+    provider: Literal["openai", "anthropic", "gemini"] | None = None
+    model: str | None = None
+    base_url: str | None = None
+    api_key_env: str | None = None
+    cache_dir: Path | None = None
+    cache: bool = True
+    concurrency: int | None = Field(default=None, ge=1)
+
+    def llm_options(self) -> dict[str, Any]:
+        """The options :func:`worldtest.agents.make_agent` passes to model agents.
+
+        Raises:
+            ConfigError: ``provider`` / ``model`` / ``base_url`` / ``api_key_env`` given
+                without the agent ``llm``.
+        """
+        flags = {n: getattr(self, n) for n in ("provider", "model", "base_url", "api_key_env")}
+        if "llm" not in self.agents and any(v is not None for v in flags.values()):
+            raise ConfigError(
+                "--provider, --model, --base-url and --api-key-env configure the agent 'llm': "
+                "add --agent llm (a preset carries its own endpoint)"
+            )
+        return {**flags, "cache_dir": self.cache_dir, "cache": self.cache,
+                "concurrency": self.concurrency}  # fmt: skip
 
     def settings(self) -> Settings:
         """The protocol settings: defaults, with this config's overrides."""
@@ -106,6 +145,7 @@ def _plan(
         )
     settings = config.settings()
     jobs, missing = [], []
+    tasks: dict[tuple[str, str], Any] = {}  # each task file is read once, whatever the agents
     for agent_id, agent in agents.items():
         for env in envs:
             spec = suite.spec(env)
@@ -120,7 +160,9 @@ def _plan(
                         )
                     missing.append(f"{env}/{family}")
                     continue
-                task = suite.task(spec.name, family)
+                if (env, family) not in tasks:
+                    tasks[env, family] = suite.task(spec.name, family)
+                task = tasks[env, family]
                 key = episode_key(
                     agent.id,
                     agent.version,
@@ -159,7 +201,8 @@ def run(
     if console is None and show_progress:
         console = Console(stderr=True)
     suite = Suite(config.suite)
-    agents = {agent_id: make_agent(agent_id) for agent_id in config.agents}
+    options = config.llm_options()
+    agents = {agent_id: make_agent(agent_id, **options) for agent_id in config.agents}
     jobs = _plan(config, suite, agents, console)
     store = ResultsStore.for_dir(config.results_dir)
     done = store.keys()
@@ -178,7 +221,8 @@ def run(
         *columns, console=console, disable=not show_progress, transient=False
     ) as progress:
         bar = progress.add_task("episodes", total=len(todo))
-        for job in todo:
+        wrong = _WrongPrograms()
+        for job in [job for job in todo if not is_async(agents[job.agent_id])]:
             agent = agents[job.agent_id]
             progress.update(bar, description=f"{job.agent_id} {job.task.id}")
             record = run_episode(
@@ -189,9 +233,109 @@ def run(
                 job.settings,
                 config.seed,
                 rng=episode_rng(config.seed, agent.id, job.task.id),
+                wrong_program=wrong(job.task),
             )
             store.append(record)
             progress.advance(bar)
+        concurrent = [job for job in todo if is_async(agents[job.agent_id])]
+        if concurrent:
+
+            def note(in_flight: int) -> None:
+                progress.update(bar, description=f"model agents: {in_flight} in flight")
+
+            def ended(record: EpisodeRecord) -> None:
+                store.append(record)
+                progress.advance(bar)
+
+            asyncio.run(
+                _run_concurrently(concurrent, agents, suite, config.seed, wrong, ended, note)
+            )
     wanted = {job.key for job in jobs}
     latest = {record.key: record for record in store.load() if record.key in wanted}
     return [latest[job.key] for job in jobs if job.key in latest]
+
+
+class _WrongPrograms:
+    """The compiled wrong programs of CD tasks, compiled once per run (None for other tasks,
+    and for a program that does not compile: the episode then loads it and fails itself)."""
+
+    def __init__(self) -> None:
+        self._programs: dict[str, Any] = {}
+
+    def __call__(self, task: Any) -> Any:
+        if task.family != "cd":
+            return None
+        if task.id not in self._programs:
+            from worldtest.autumn import load_program
+
+            try:
+                self._programs[task.id] = load_program(task.wrong_program_path())
+            except WorldtestError:
+                self._programs[task.id] = None
+        return self._programs[task.id]
+
+
+async def _run_concurrently(
+    jobs: list[_Job],
+    agents: dict[str, Any],
+    suite: Suite,
+    seed: int,
+    wrong: Callable[[Any], Any],
+    ended: Callable[[EpisodeRecord], None],
+    note: Callable[[int], None],
+) -> None:
+    """Run the episodes of async agents concurrently, ``concurrency`` per endpoint.
+
+    Each episode gets a clone of its agent; ``ended(record)`` is called as each one ends (in
+    the order they end), on a single writer thread. The first exception that is not an
+    episode failure (a harness bug, a results file that cannot be written) cancels the others
+    and propagates, as does a cancellation (Ctrl-C): the episodes in flight are then lost, the
+    recorded ones kept.
+    """
+    limits: dict[str, int] = {}
+    for agent_id in {job.agent_id for job in jobs}:
+        agent = agents[agent_id]
+        endpoint = getattr(agent, "endpoint", agent_id)
+        limit = max(1, int(getattr(agent, "concurrency", 1)))
+        limits[endpoint] = min(limits.get(endpoint, limit), limit)
+    gates = {endpoint: asyncio.Semaphore(n) for endpoint, n in limits.items()}
+    in_flight = 0
+    # Records are appended (and fsynced) on one writer thread, in the order episodes end, so
+    # the event loop never waits for the disk.
+    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="worldtest-records")
+    loop = asyncio.get_running_loop()
+
+    async def one(job: _Job) -> None:
+        nonlocal in_flight
+        base = agents[job.agent_id]
+        async with gates[getattr(base, "endpoint", job.agent_id)]:
+            in_flight += 1
+            note(in_flight)
+            try:
+                record = await run_episode_async(
+                    base.clone(),
+                    suite.spec(job.env),
+                    suite.program(job.env),
+                    job.task,
+                    job.settings,
+                    seed,
+                    rng=episode_rng(seed, base.id, job.task.id),
+                    wrong_program=wrong(job.task),
+                )
+            finally:
+                in_flight -= 1
+        await loop.run_in_executor(writer, ended, record)
+
+    tasks = [asyncio.create_task(one(job)) for job in jobs]
+    try:
+        for finished in asyncio.as_completed(tasks):
+            await finished
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        writer.shutdown(wait=True)
+        for agent_id in {job.agent_id for job in jobs}:
+            close = getattr(agents[agent_id], "aclose", None)
+            if callable(close):
+                await close()

@@ -9,6 +9,12 @@ frames are ``np.ndarray`` of ``uint8`` palette indices, shape (H, W) (``worldtes
 
 Every random choice an agent makes must come from ``start.rng`` (house style 5), so an episode
 is reproducible from its recorded seeds.
+
+Model agents (:mod:`worldtest.agents.llm`) spend their time waiting on the network, so they
+also implement :class:`AsyncAgent`: ``act_async`` (awaited by
+:func:`worldtest.protocol.run_episode_async`) and ``clone`` (a fresh agent for another episode
+in flight, sharing configuration, connections and cache). The runner plays the episodes of such
+agents concurrently, at most ``concurrency`` at a time per ``endpoint``.
 """
 
 from __future__ import annotations
@@ -25,7 +31,18 @@ if TYPE_CHECKING:  # pragma: no cover
     from worldtest.protocol import Settings
     from worldtest.tasks.models import Task
 
-__all__ = ["Agent", "EpisodeStart", "Frame", "Observation", "Phase", "Privileged"]
+__all__ = [
+    "Agent",
+    "AsyncAgent",
+    "EpisodeStart",
+    "Frame",
+    "Observation",
+    "Phase",
+    "Privileged",
+    "agent_transcript",
+    "agent_usage",
+    "is_async",
+]
 
 Phase = Literal["interaction", "mfp", "planning", "cd"]
 """The phase an observation belongs to: the interaction phase or a family's test phase."""
@@ -117,8 +134,9 @@ class Agent(Protocol):
         id: the registry id (``"random"``); version: bumped when behaviour changes (records
             carry both, house style 4).
 
-    Optional: a class attribute ``privileged = True`` to receive :class:`Privileged`, and a
-    method ``usage() -> dict`` (tokens, cost) recorded in the episode record.
+    Optional: a class attribute ``privileged = True`` to receive :class:`Privileged`; a method
+    ``usage() -> dict`` (tokens, cost) and a method ``transcript() -> dict | None`` (the
+    messages exchanged with a model), both recorded in the episode record.
     """
 
     id: str
@@ -133,6 +151,33 @@ class Agent(Protocol):
         ...
 
 
+@runtime_checkable
+class AsyncAgent(Agent, Protocol):
+    """An agent whose actions are awaited (see the module docstring).
+
+    Attributes:
+        endpoint: the service it calls (``"openai https://api.openai.com/v1"``); the runner
+            limits the episodes in flight per endpoint.
+        concurrency: how many episodes may be in flight on that endpoint at once (>= 1).
+    """
+
+    endpoint: str
+    concurrency: int
+
+    async def act_async(self, obs: Observation) -> str:
+        """The same as :meth:`Agent.act`, awaited."""
+        ...
+
+    def clone(self) -> AsyncAgent:
+        """A fresh agent (same id, version, settings) for another episode in flight."""
+        ...
+
+
+def is_async(agent: Any) -> bool:
+    """True when ``agent`` implements :class:`AsyncAgent` (``act_async`` and ``clone``)."""
+    return callable(getattr(agent, "act_async", None)) and callable(getattr(agent, "clone", None))
+
+
 def agent_usage(agent: Any) -> dict[str, Any]:
     """The agent's ``usage()`` dict if it has one, else ``{}``."""
     usage = getattr(agent, "usage", None)
@@ -142,3 +187,15 @@ def agent_usage(agent: Any) -> dict[str, Any]:
         return dict(usage())
     except Exception as err:  # noqa: BLE001 -- a broken usage() must not lose the episode
         return {"error": f"{type(err).__name__}: {err}"}
+
+
+def agent_transcript(agent: Any) -> dict[str, Any] | None:
+    """The agent's ``transcript()`` if it has one (a dict or None), else None."""
+    transcript = getattr(agent, "transcript", None)
+    if not callable(transcript):
+        return None
+    try:
+        out = transcript()
+    except Exception as err:  # noqa: BLE001 -- a broken transcript() must not lose the episode
+        return {"error": f"{type(err).__name__}: {err}"}
+    return None if out is None else dict(out)

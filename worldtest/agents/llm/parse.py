@@ -1,0 +1,83 @@
+"""Reading the action out of a model's reply.
+
+The reply should hold ``<action>...</action>``; the first tag whose content is a valid action
+now (it parses, its template is offered, a click lies on the grid, ``choose N`` and
+``choose-frame K`` are in range) is taken. Tags inside ``<scratchpad>`` or ``<think>`` blocks
+are thinking, not answers, and are skipped. A reply without tags that is, as a whole, one
+action (``"noop"``) is accepted too.
+
+When nothing valid is found the agent still returns text, so that the protocol records an
+invalid action (it costs one action and the next observation says why, protocol section 2):
+the first tagged candidate if there was one (the protocol's message then names the precise
+fault), else the raw reply. The reply itself is kept whole in the record's transcript.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from worldtest.agents.base import Observation
+from worldtest.env import parse_action
+from worldtest.errors import ActionError
+
+__all__ = ["Parsed", "extract_action"]
+
+_THINKING = re.compile(
+    r"<(scratchpad|think|thinking)>.*?(</\1>|\Z)", re.IGNORECASE | re.DOTALL
+)
+_ACTION = re.compile(r"<action>(.*?)</action>", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The outcome of reading one reply.
+
+    Attributes:
+        action: the canonical text of the action taken, or None when the reply had no valid
+            one; send: the text to return to the protocol (``action``, or what makes it
+            record an invalid action); note: a line for the model's next observation when
+            the reply had no valid action, else None.
+    """
+
+    action: str | None
+    send: str
+    note: str | None
+
+
+def _valid(text: str, obs: Observation, grid_size: int) -> str | None:
+    try:
+        action = parse_action(text, grid_size)
+    except ActionError:
+        return None
+    if action.template not in obs.offered:
+        return None
+    if action.kind == "choose" and action.n >= len(obs.options or []):
+        return None
+    if action.kind == "choose-frame" and action.n >= (obs.n_frames or 0):
+        return None
+    return str(action)
+
+
+def extract_action(reply: str, obs: Observation, grid_size: int) -> Parsed:
+    """Take the first valid action of ``reply`` for observation ``obs`` (module docstring)."""
+    visible = _THINKING.sub(" ", reply)
+    candidates = [c.strip() for c in _ACTION.findall(visible)]
+    for candidate in candidates:
+        action = _valid(candidate, obs, grid_size)
+        if action is not None:
+            return Parsed(action, action, None)
+    if not candidates:
+        action = _valid(visible, obs, grid_size)
+        if action is not None:
+            return Parsed(action, action, None)
+        note = (
+            "Your last reply contained no <action>...</action> tag (outside the scratchpad), so "
+            "no action was taken; it still cost one action."
+        )
+        return Parsed(None, reply if reply.strip() else "(empty reply)", note)
+    note = (
+        f"None of the {len(candidates)} action tag(s) in your last reply was an action offered "
+        "then; it still cost one action."
+    )
+    return Parsed(None, candidates[0], note)

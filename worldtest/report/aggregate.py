@@ -1,18 +1,22 @@
-"""Aggregate episode records into per-agent scores, exactly as protocol section 4 prescribes.
+"""Aggregate episode records into leaderboard rows with bootstrap intervals (protocol section 4).
 
 Source: Warrier et al. 2025, "Benchmarking World-Model Learning" (arXiv 2510.19788), and
-``worldtest-protocol.md`` section 4. For each agent, in this order:
+``worldtest-protocol.md`` section 4. Records are first grouped into rows
+(:func:`worldtest.report.rows.group_rows`: de-duplication, merged runs, rows shown apart,
+``human:NAME`` ids grouped into ``humans``). Then, per row:
 
-1. Records with the same resume key are one episode: the last ``ok`` record wins (a failed
-   episode counts, with its recorded score of 0, only when no ``ok`` record replaced it).
-2. Only the newest ``task_version`` of each task present in the records is kept, so every agent
-   is scored on the same version of a task.
-3. Episodes of the same task over several seeds are averaged: one score per task.
-4. Per environment and family: the mean of that family's task scores in that environment (one
+1. Episodes of the same task (seeds; participants) are averaged: one score per task.
+2. Per environment and family: the mean of that family's task scores in that environment (one
    task per family per environment in AutumnBench, so this is that task's score).
-5. Per family: the mean over environments of (4). Per environment: the mean of the family
+3. Per family: the mean over environments of (2). Per environment: the mean of the family
    scores present. Overall: the mean over environments of the per-environment scores.
    Deterministic / stochastic: the overall over only those environments.
+4. Each of these six scores gets a two-stage percentile bootstrap interval
+   (:mod:`worldtest.report.bootstrap`) and the number of tasks behind it.
+
+A row that lacks a task of the benchmark's task set (every task id in the records, in its newest
+version) is flagged with the missing task ids: its means are over fewer tasks and not directly
+comparable, and reports say so instead of averaging silently.
 """
 
 from __future__ import annotations
@@ -23,13 +27,23 @@ from statistics import fmean
 
 from pydantic import BaseModel
 
+from worldtest.report.bootstrap import (
+    BOOTSTRAP_SEED,
+    N_RESAMPLES,
+    bootstrap_interval,
+    point_estimate,
+)
+from worldtest.report.rows import Row, group_rows, newest_tasks
 from worldtest.results import EpisodeRecord
 
 __all__ = [
+    "COLUMNS",
+    "COLUMN_TITLES",
     "FAMILIES",
     "AgentSummary",
-    "agent_labels",
+    "Cell",
     "env_family_scores",
+    "stochastic_envs",
     "summarise",
     "summary_json",
 ]
@@ -37,167 +51,212 @@ __all__ = [
 FAMILIES: tuple[str, ...] = ("mfp", "planning", "cd")
 """The task families, in report order."""
 
-# (env, family, task_id) -> list of episode scores
-_TaskKey = tuple[str, str, str]
+COLUMNS: tuple[str, ...] = ("cd", "mfp", "planning", "overall", "deterministic", "stochastic")
+"""The leaderboard's score columns, in display order."""
+
+COLUMN_TITLES: dict[str, str] = {
+    "cd": "CD",
+    "mfp": "MFP",
+    "planning": "planning",
+    "overall": "overall",
+    "deterministic": "det",
+    "stochastic": "stoch",
+}
+"""Column id -> header text."""
+
+
+class Cell(BaseModel):
+    """One leaderboard score with its uncertainty.
+
+    Attributes:
+        value: the score, in [0, 1].
+        low, high: the bootstrap percentile interval (95% by default), in [0, 1].
+        n_tasks: tasks behind the score; ``n_envs``: environments; ``n_episodes``: episodes.
+    """
+
+    value: float
+    low: float
+    high: float
+    n_tasks: int
+    n_envs: int
+    n_episodes: int
 
 
 class AgentSummary(BaseModel):
     """One leaderboard row.
 
     Attributes:
-        agent: the agent id (``"id@version"`` when the records hold several versions of it).
-        agent_version: the agent's version.
-        families: family -> mean over environments of that family's task score, in [0, 1];
-            families without any record are absent.
-        overall: mean over environments of the per-environment scores, in [0, 1].
-        n_tasks: number of distinct tasks scored.
-        deterministic, stochastic: ``overall`` over deterministic / stochastic environments
-            only; ``None`` when the agent has no such environment.
-        complete: ``False`` when other agents in the same records have tasks this one lacks.
-        n_episodes: episodes counted (after de-duplication by key); ``n_failed``: of which failed.
-        n_resets_mean: mean number of interaction-phase resets per episode.
-        reset_share: resets / interaction-phase actions, over all episodes (0 when no actions).
-        invalid_share: invalid actions / all actions (both phases), over all episodes.
+        agent: the row label (see :class:`worldtest.report.rows.Row`).
+        name: the agent id, or ``humans``; ``agent_version``: its version.
+        settings: the protocol settings shared by the row's episodes.
+        members: agent ids merged into the row (the participants of ``humans``).
+        cells: column id (:data:`COLUMNS`) -> :class:`Cell`; columns without data are absent.
+        families: family -> score (``cells[f].value``); ``overall``: ``cells["overall"].value``.
+        deterministic, stochastic: the overall over those environments, or ``None``.
+        n_tasks: distinct tasks scored.
+        missing: task ids of the benchmark's task set this row lacks (in their newest version).
+        n_episodes: episodes counted (after de-duplication); ``n_failed``: of which failed.
+        max_episodes_per_task: the most episodes (seeds, participants) behind one task.
     """
 
     agent: str
+    name: str
     agent_version: str
+    settings: dict
+    members: list[str]
+    cells: dict[str, Cell]
     families: dict[str, float]
     overall: float
-    n_tasks: int
     deterministic: float | None
     stochastic: float | None
-    complete: bool
+    n_tasks: int
+    missing: list[str]
     n_episodes: int
     n_failed: int
-    n_resets_mean: float
-    reset_share: float
-    invalid_share: float
+    max_episodes_per_task: int
+
+    @property
+    def complete(self) -> bool:
+        """Whether the row has every task of the benchmark's task set."""
+        return not self.missing
 
 
-def _deduplicate(records: Iterable[EpisodeRecord]) -> list[EpisodeRecord]:
-    """One record per key: the last ok one, else the last failed one; newest task versions."""
-    chosen: dict[str, EpisodeRecord] = {}
+def stochastic_envs(records: Iterable[EpisodeRecord]) -> dict[str, bool]:
+    """Environment -> whether any of its records says it is stochastic."""
+    out: dict[str, bool] = defaultdict(bool)
     for record in records:
-        previous = chosen.get(record.key)
-        if previous is None or record.status == "ok" or previous.status == "failed":
-            chosen[record.key] = record
-    newest: dict[str, int] = {}
-    for record in chosen.values():
-        seen = newest.get(record.task_id, record.task_version)
-        newest[record.task_id] = max(seen, record.task_version)
-    return [r for r in chosen.values() if r.task_version == newest[r.task_id]]
+        out[record.env] |= record.stochastic
+    return dict(out)
 
 
-def agent_labels(records: Iterable[EpisodeRecord]) -> dict[tuple[str, str], str]:
-    """Map (agent id, agent version) to the row label used in reports.
-
-    The label is the agent id, or ``"id@version"`` for an id present in several versions.
-    """
-    versions: dict[str, set[str]] = defaultdict(set)
-    for record in records:
-        versions[record.agent].add(record.agent_version)
+def _tasks(row: Row) -> dict[str, dict[str, dict[str, list[float]]]]:
+    """env -> family -> task id -> episode scores (sorted ascending, so the order is fixed)."""
+    out: dict[str, dict[str, dict[str, list[float]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(list))
+    )
+    for record in row.episodes:
+        out[record.env][record.family][record.task_id].append(record.score)
     return {
-        (agent, version): agent if len(vs) == 1 else f"{agent}@{version}"
-        for agent, vs in versions.items()
-        for version in vs
+        env: {f: {t: sorted(s) for t, s in sorted(fams[f].items())} for f in FAMILIES if f in fams}
+        for env, fams in sorted(out.items())
     }
 
 
-def _task_scores(records: Sequence[EpisodeRecord]) -> dict[str, dict[_TaskKey, float]]:
-    """label -> (env, family, task_id) -> mean score over that task's episodes (seeds)."""
-    labels = agent_labels(records)
-    scores: dict[str, dict[_TaskKey, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for record in records:
-        label = labels[(record.agent, record.agent_version)]
-        scores[label][(record.env, record.family, record.task_id)].append(record.score)
-    return {label: {task: fmean(v) for task, v in tasks.items()} for label, tasks in scores.items()}
+def _cell(
+    tasks: dict[str, dict[str, dict[str, list[float]]]],
+    envs: Sequence[str],
+    families: Sequence[str],
+    seed: int,
+    n_resamples: int,
+) -> Cell | None:
+    """The score over ``envs`` restricted to ``families``; None when nothing is left."""
+    data = []
+    for env in envs:
+        groups = [list(tasks[env][f].values()) for f in families if f in tasks[env]]
+        if groups:
+            data.append(groups)
+    if not data:
+        return None
+    low, high = bootstrap_interval(data, seed=seed, n_resamples=n_resamples)
+    return Cell(
+        value=point_estimate(data),
+        low=low,
+        high=high,
+        n_tasks=sum(len(g) for env in data for g in env),
+        n_envs=len(data),
+        n_episodes=sum(len(t) for env in data for g in env for t in g),
+    )
 
 
-def env_family_scores(records: Sequence[EpisodeRecord]) -> dict[str, dict[str, dict[str, float]]]:
-    """Per agent, per environment, per family: the family's task score in that environment.
+def _summary(
+    row: Row, benchmark: dict[str, int], stochastic: dict[str, bool], seed: int, n_resamples: int
+) -> AgentSummary:
+    tasks = _tasks(row)
+    envs = list(tasks)
+    cells: dict[str, Cell] = {}
+    for column in COLUMNS:
+        if column in FAMILIES:
+            cell = _cell(tasks, envs, [column], seed, n_resamples)
+        else:
+            chosen = [
+                e for e in envs if column == "overall" or stochastic[e] == (column == "stochastic")
+            ]
+            cell = _cell(tasks, chosen, FAMILIES, seed, n_resamples)
+        if cell is not None:
+            cells[column] = cell
+    have = {(r.task_id, r.task_version) for r in row.episodes}
+    per_task: dict[str, int] = defaultdict(int)
+    for record in row.episodes:
+        per_task[record.task_id] += 1
+    return AgentSummary(
+        agent=row.label,
+        name=row.key.name,
+        agent_version=row.key.agent_version,
+        settings=row.episodes[0].settings,
+        members=row.members,
+        cells=cells,
+        families={f: cells[f].value for f in FAMILIES if f in cells},
+        overall=cells["overall"].value,
+        deterministic=cells["deterministic"].value if "deterministic" in cells else None,
+        stochastic=cells["stochastic"].value if "stochastic" in cells else None,
+        n_tasks=len(per_task),
+        missing=sorted(t for t, v in benchmark.items() if (t, v) not in have),
+        n_episodes=len(row.episodes),
+        n_failed=sum(r.status == "failed" for r in row.episodes),
+        max_episodes_per_task=max(per_task.values()),
+    )
+
+
+def summarise(
+    records: Sequence[EpisodeRecord],
+    *,
+    seed: int = BOOTSTRAP_SEED,
+    n_resamples: int = N_RESAMPLES,
+    group_humans: bool = True,
+) -> list[AgentSummary]:
+    """Aggregate records into one :class:`AgentSummary` per row (module docstring).
 
     Args:
-        records: episode records of any agents, environments and families.
+        records: episode records, e.g. from :func:`worldtest.results.load_records`.
+        seed: the bootstrap seed (each interval uses a fresh ``default_rng(seed)``).
+        n_resamples: bootstrap replicates per interval.
+        group_humans: one ``humans`` row for every ``human:NAME`` id (else one row each).
 
     Returns:
-        ``{label: {env: {family: score}}}`` with scores in [0, 1], after de-duplication and
-        averaging over seeds (steps 1-4 of the module docstring). Labels as :func:`agent_labels`.
+        The rows, best ``overall`` first (ties by label); ``[]`` for no records. Rows lacking
+        tasks keep their place by score and carry :attr:`AgentSummary.missing`.
+    """
+    rows = group_rows(records, group_humans=group_humans)
+    kept = [r for row in rows for r in row.episodes]
+    benchmark, stochastic = newest_tasks(kept), stochastic_envs(kept)
+    out = [_summary(row, benchmark, stochastic, seed, n_resamples) for row in rows]
+    out.sort(key=lambda s: (-s.overall, s.agent))
+    return out
+
+
+def env_family_scores(
+    records: Sequence[EpisodeRecord], *, group_humans: bool = True
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Per row, per environment, per family: the family's task score in that environment.
+
+    Returns:
+        ``{label: {env: {family: score}}}`` with scores in [0, 1], episodes (seeds) of a task
+        averaged first (steps 1-2 of the module docstring); labels as in :func:`summarise`.
     """
     out: dict[str, dict[str, dict[str, float]]] = {}
-    for label, tasks in _task_scores(_deduplicate(records)).items():
-        grouped: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-        for (env, family, _task_id), score in tasks.items():
-            grouped[env][family].append(score)
-        out[label] = {
-            env: {f: fmean(fams[f]) for f in FAMILIES if f in fams}
-            for env, fams in sorted(grouped.items())
+    for row in group_rows(records, group_humans=group_humans):
+        out[row.label] = {
+            env: {f: fmean(fmean(s) for s in ts.values()) for f, ts in fams.items()}
+            for env, fams in _tasks(row).items()
         }
     return out
 
 
-def _overall(per_env: dict[str, dict[str, float]], envs: Iterable[str]) -> float | None:
-    means = [fmean(per_env[env].values()) for env in envs]
-    return fmean(means) if means else None
-
-
-def summarise(records: Sequence[EpisodeRecord]) -> list[AgentSummary]:
-    """Aggregate records into one :class:`AgentSummary` per agent (protocol section 4).
-
-    Args:
-        records: episode records, e.g. from :func:`worldtest.results.load_records`.
-
-    Returns:
-        The rows, best ``overall`` first (ties by agent label); ``[]`` for no records.
-    """
-    episodes = _deduplicate(records)
-    labels = agent_labels(episodes)
-    stochastic: dict[str, bool] = defaultdict(bool)
-    by_label: dict[str, list[EpisodeRecord]] = defaultdict(list)
-    for record in episodes:
-        stochastic[record.env] |= record.stochastic
-        by_label[labels[(record.agent, record.agent_version)]].append(record)
-    tasks = _task_scores(episodes)
-    per_env_all = env_family_scores(episodes)
-    all_tasks = set().union(*(t.keys() for t in tasks.values())) if tasks else set()
-
-    rows: list[AgentSummary] = []
-    for label, own in by_label.items():
-        per_env = per_env_all[label]
-        families = {
-            f: fmean(fams[f] for fams in per_env.values() if f in fams)
-            for f in FAMILIES
-            if any(f in fams for fams in per_env.values())
-        }
-        n_interaction = sum(len(r.interaction) for r in own)
-        n_actions = n_interaction + sum(len(r.test) for r in own)
-        n_resets = sum(r.n_resets for r in own)
-        rows.append(
-            AgentSummary(
-                agent=label,
-                agent_version=own[0].agent_version,
-                families=families,
-                overall=fmean(fmean(fams.values()) for fams in per_env.values()),
-                n_tasks=len(tasks[label]),
-                deterministic=_overall(per_env, [e for e in per_env if not stochastic[e]]),
-                stochastic=_overall(per_env, [e for e in per_env if stochastic[e]]),
-                complete=set(tasks[label]) >= all_tasks,
-                n_episodes=len(own),
-                n_failed=sum(r.status == "failed" for r in own),
-                n_resets_mean=n_resets / len(own),
-                reset_share=n_resets / n_interaction if n_interaction else 0.0,
-                invalid_share=sum(r.n_invalid for r in own) / n_actions if n_actions else 0.0,
-            )
-        )
-    rows.sort(key=lambda row: (-row.overall, row.agent))
-    return rows
-
-
 def summary_json(summaries: Iterable[AgentSummary]) -> list[dict]:
-    """The machine-readable leaderboard: one dict per agent, in the order given.
+    """The machine-readable leaderboard: one dict per row, in the order given.
 
     Returns:
-        ``[{"agent": id, "families": {"mfp": x, "planning": y, "cd": z}, "overall": w,
+        ``[{"agent": label, "families": {"mfp": x, "planning": y, "cd": z}, "overall": w,
         "n_tasks": n}, ...]``; families that were not run are absent.
     """
     return [

@@ -1,30 +1,31 @@
-"""The leaderboard as Markdown (``results/leaderboard.md``), generated from records only.
+"""The report as Markdown (``leaderboard.md``), generated from records only.
 
-The output has no timestamps, so the same records always give the same file.
+The output has no timestamps, so the same records always give the same file. It holds the same
+tables as the HTML page (:mod:`worldtest.report.html`) without the figures; episode replays are
+linked as GIF files.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
-from statistics import fmean
 
 from worldtest import __version__
-from worldtest.report.aggregate import FAMILIES, AgentSummary, env_family_scores
+from worldtest.report.aggregate import COLUMN_TITLES, COLUMNS, FAMILIES, AgentSummary
+from worldtest.report.bootstrap import interval_sentence
+from worldtest.report.build import Report
 from worldtest.report.reference import REFERENCE_NOTE, REFERENCE_ROWS
-from worldtest.report.terminal import fmt_score
-from worldtest.results import EpisodeRecord
-
-__all__ = ["AGGREGATION_NOTE", "render_markdown"]
-
-AGGREGATION_NOTE = (
-    "Scores are in [0, 1]. Episodes of the same task over several seeds are averaged first; a "
-    "family's score is the mean over environments of that family's task score; an environment's "
-    "score is the mean of its family scores; overall is the mean over environments of the "
-    "environment scores (protocol section 4). det / stoch: overall over deterministic / "
-    "stochastic environments only."
+from worldtest.report.text import (
+    AGGREGATION_NOTE,
+    fmt_cell_detail,
+    fmt_int,
+    fmt_money,
+    fmt_ratio,
+    fmt_score,
+    missing_note,
+    rows_apart_note,
 )
-"""The sentence every report prints about how scores aggregate."""
+
+__all__ = ["render_markdown"]
 
 
 def _cell(text: object) -> str:
@@ -38,50 +39,96 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[object]], right_from: 
     return "\n".join(lines)
 
 
+def _value(s: AgentSummary, column: str) -> str:
+    cell = s.cells.get(column)
+    text = fmt_score(cell.value if cell else None)
+    return f"**{text}**" if column == "overall" else text
+
+
 def _leaderboard(summaries: Sequence[AgentSummary]) -> str:
-    header = ["agent", "CD", "MFP", "planning", "overall", "det", "stoch", "tasks",
-              "resets / episode", "invalid share"]  # fmt: skip
+    """Point estimates, then a second table with each interval and its number of tasks."""
+    titles = [COLUMN_TITLES[c] for c in COLUMNS]
     rows = [
         [
             s.agent,
-            fmt_score(s.families.get("cd")),
-            fmt_score(s.families.get("mfp")),
-            fmt_score(s.families.get("planning")),
-            f"**{fmt_score(s.overall)}**",
-            fmt_score(s.deterministic),
-            fmt_score(s.stochastic),
+            *(_value(s, c) for c in COLUMNS),
             f"{s.n_tasks}{'' if s.complete else '*'}",
-            f"{s.n_resets_mean:.2f}",
-            f"{s.invalid_share:.3f}",
+            s.n_episodes,
         ]
         for s in summaries
     ]
-    text = _table(header, rows)
-    if any(not s.complete for s in summaries):
-        text += "\n\n\\* lacks tasks that other agents ran: not directly comparable."
+    text = _table(["agent", *titles, "tasks", "episodes"], rows)
+    flagged = [s for s in summaries if not s.complete]
+    if flagged:
+        text += "\n\n" + "\n".join(f"\\* {s.agent}: {missing_note(s)}." for s in flagged)
     if any(s.n_failed for s in summaries):
         failed = ", ".join(f"{s.agent}: {s.n_failed}" for s in summaries if s.n_failed)
         text += f"\n\nFailed episodes (scored 0): {failed}."
-    return text
+    intervals = [
+        [s.agent, *(fmt_cell_detail(s.cells.get(c)) or "—" for c in COLUMNS)] for s in summaries
+    ]
+    return (
+        text
+        + "\n\n95% intervals and tasks behind each score:\n\n"
+        + _table(["agent", *titles], intervals)
+    )
 
 
-def _per_environment(summaries: Sequence[AgentSummary], records: Sequence[EpisodeRecord]) -> str:
-    scores = env_family_scores(records)
-    agents = [s.agent for s in summaries if s.agent in scores]
-    stochastic: dict[str, bool] = defaultdict(bool)
-    for record in records:
-        stochastic[record.env] |= record.stochastic
-    envs = sorted({env for agent in agents for env in scores[agent]})
+def _per_environment(report: Report) -> str:
+    labels = [s.agent for s in report.summaries]
     rows: list[list[object]] = []
-    for env in envs:
-        name = f"{env} (stochastic)" if stochastic[env] else env
+    for env in report.envs:
+        name = f"{env} (stochastic)" if report.stochastic[env] else env
         for family in FAMILIES:
-            cells = [scores[a].get(env, {}).get(family) for a in agents]
+            cells = [report.per_env[a].get(env, {}).get(family) for a in labels]
             if any(c is not None for c in cells):
                 rows.append([name, family, *(fmt_score(c) for c in cells)])
-        means = [fmean(scores[a][env].values()) if scores[a].get(env) else None for a in agents]
+        means = [
+            sum(report.per_env[a][env].values()) / len(report.per_env[a][env])
+            if report.per_env[a].get(env)
+            else None
+            for a in labels
+        ]
         rows.append([name, "**mean**", *(fmt_score(m) for m in means)])
-    return _table(["environment", "family", *agents], rows, right_from=2)
+    return _table(["environment", "family", *labels], rows, right_from=2)
+
+
+def _behaviour(report: Report, labels: Sequence[str]) -> str:
+    rows = []
+    for label in labels:
+        b = report.behaviour[label]
+        rows.append(
+            [
+                label,
+                fmt_ratio(b.interaction_actions, 1),
+                fmt_ratio(b.resets),
+                fmt_ratio(b.reset_share, 3),
+                f"{fmt_ratio(b.reset_similarity)} ({b.n_similarities})",
+                fmt_ratio(b.invalid),
+                fmt_int(b.usage["input_tokens"]),
+                fmt_int(b.usage["output_tokens"]),
+                fmt_money(b.usage["cost_usd"]),
+            ]
+        )
+    return _table(
+        [
+            "agent",
+            "interaction actions / episode",
+            "resets / episode",
+            "reset share",
+            "before/after-reset similarity (resets)",
+            "invalid / episode",
+            "input tokens",
+            "output tokens",
+            "cost",
+        ],
+        rows,
+    ) + (
+        "\n\nReset similarity: for each reset, the longest common subsequence of the valid "
+        "program actions before and after it, divided by the longer of the two, averaged over "
+        "resets (the paper found humans about 0.83, models at most 0.36). Tokens and cost are "
+        "totals over the row's episodes; a dash means the agent reports none."
+    )
 
 
 def _reference() -> str:
@@ -91,33 +138,63 @@ def _reference() -> str:
     ]
     return (
         f'> Reference rows from Warrier et al. 2025, "Benchmarking World-Model Learning" '
-        f"(arXiv 2510.19788), mean over the paper's 43 environments: {REFERENCE_NOTE}. "
-        f"They are not part of the ranking above.\n\n"
-        + _table(["reference", "CD", "MFP", "planning", "overall"], rows)
+        f"(arXiv 2510.19788), mean over the paper's 43 environments, {REFERENCE_NOTE} with "
+        f"the rows above (this project's environments and tasks are others) and not part of "
+        f"the ranking.\n\n" + _table(["reference", "CD", "MFP", "planning", "overall"], rows)
     )
 
 
-def render_markdown(summaries: Sequence[AgentSummary], records: Sequence[EpisodeRecord]) -> str:
+def _episodes(report: Report) -> str:
+    lines = []
+    for label, families in report.media.items():
+        for family in FAMILIES:
+            for item in families.get(family, []):
+                r = item.record
+                what = f"[GIF replay]({item.gif})" if item.gif else f"not drawn: {item.error}"
+                lines.append(
+                    f"- {label} · {family} · {r.env} · seed {r.seed} · score {r.score:.3f}: {what}"
+                )
+    return "\n".join(lines)
+
+
+def render_markdown(report: Report) -> str:
     """Render the whole report as Markdown.
 
     Args:
-        summaries: rows from :func:`worldtest.report.aggregate.summarise` of ``records``.
-        records: the episode records the summaries were computed from.
+        report: from :func:`worldtest.report.build.build_report`.
 
     Returns:
-        The document: the leaderboard, a per-environment table (environment and family x
-        agent), the paper's reference rows in their own labelled block, and how scores
-        aggregate. Ends with a newline.
+        The document: the leaderboard with intervals, flags for rows lacking tasks, what the
+        intervals mean, the paper's reference rows in their own labelled block, the
+        per-environment table, the behaviour table, individual human participants, links to
+        episode replays. Ends with a newline.
     """
+    summaries = report.summaries
     parts = [
         "# worldtest leaderboard",
-        f"Generated by worldtest {__version__} from {len(records)} episode records "
-        f"(regenerate with `worldtest report`; do not edit).",
+        f"Generated by worldtest {__version__} from {report.n_records} episode records "
+        f"({report.n_episodes} episodes after de-duplication; regenerate with "
+        f"`worldtest report`; do not edit). Bootstrap: {report.n_resamples} resamples, numpy "
+        f"default_rng seed {report.seed}.",
         "## Leaderboard",
         _leaderboard(summaries) if summaries else "No episode records.",
         AGGREGATION_NOTE,
     ]
     if summaries:
-        parts += ["## Per environment", _per_environment(summaries, records)]
+        parts += [interval_sentence(report.seed, report.n_resamples), rows_apart_note()]
     parts += ["## Reference rows (not comparable)", _reference()]
+    if summaries:
+        parts += ["## Per environment", _per_environment(report)]
+        parts += ["## Behaviour", _behaviour(report, [s.agent for s in summaries])]
+    if report.humans:
+        rows = [[s.agent, *(_value(s, c) for c in COLUMNS), s.n_tasks] for s in report.humans]
+        parts += [
+            "## Human participants",
+            _table(["participant", *(COLUMN_TITLES[c] for c in COLUMNS), "tasks"], rows),
+            _behaviour(report, [s.agent for s in report.humans]),
+        ]
+    if report.media:
+        parts += ["## Episode replays", _episodes(report)]
+    if report.notes:
+        parts += ["## Notes", "\n".join(f"- {note}" for note in report.notes)]
     return "\n\n".join(parts) + "\n"

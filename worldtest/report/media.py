@@ -1,0 +1,235 @@
+"""Pictures of episodes: PNG thumbnails (base64, for embedding) and animated GIF replays.
+
+A frame is data (``uint8`` palette indices, shape (H, W)); here it is drawn with
+:func:`worldtest.palette.to_rgb` and upscaled with nearest-neighbour, each cell a ``scale`` x
+``scale`` block with a slightly darker 1-pixel edge so that cells stay visible. The frames come
+from :func:`worldtest.report.replay.replay`, which checks each against its recorded digest.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from worldtest.palette import COLOURS, RGB, to_rgb
+from worldtest.report.replay import Replay
+from worldtest.results import EpisodeRecord
+
+__all__ = [
+    "SCALE",
+    "EpisodeMedia",
+    "gif_name",
+    "pick_episodes",
+    "png_data_uri",
+    "thumbnails",
+    "upscale",
+    "write_gif",
+]
+
+SCALE = 8
+"""Pixels per cell side of thumbnails and GIF frames."""
+
+_CAPTION_HEIGHT = 26  # pixels of the caption strip under each GIF frame (two lines)
+_INTERACTION_MS, _TEST_MS, _LAST_MS = 60, 150, 2000  # GIF frame durations (milliseconds)
+
+
+@dataclass
+class EpisodeMedia:
+    """What a report shows of one episode.
+
+    Attributes:
+        record: the episode.
+        thumbnails: ``(caption, data URI of a PNG)`` pairs, in display order.
+        gif: the GIF replay's path relative to the report folder, or None.
+        error: why the episode could not be drawn (a replay error), else None.
+    """
+
+    record: EpisodeRecord
+    thumbnails: list[tuple[str, str]] = field(default_factory=list)
+    gif: str | None = None
+    error: str | None = None
+
+
+def upscale(frame: np.ndarray, scale: int = SCALE) -> np.ndarray:
+    """Draw a frame as RGB, each cell a ``scale`` x ``scale`` block (nearest-neighbour).
+
+    Args:
+        frame: ``uint8`` palette indices, shape (H, W).
+        scale: pixels per cell side, at least 1; from 4 on, each cell's last pixel row and
+            column are darkened to 75% as a grid line.
+
+    Returns:
+        ``uint8`` RGB image, shape (H * scale, W * scale, 3).
+    """
+    rgb = np.repeat(np.repeat(to_rgb(frame), scale, axis=0), scale, axis=1)
+    if scale >= 4:
+        edge = rgb.astype(np.float32)
+        edge[scale - 1 :: scale, :, :] *= 0.75
+        edge[:, scale - 1 :: scale, :] *= 0.75
+        rgb = edge.astype(np.uint8)
+    return rgb
+
+
+def png_data_uri(rgb: np.ndarray) -> str:
+    """Encode an RGB image (``uint8`` (H, W, 3)) as a ``data:image/png;base64,...`` URI."""
+    buffer = io.BytesIO()
+    Image.fromarray(rgb, "RGB").save(buffer, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _faded(goal: np.ndarray, mask: np.ndarray, scale: int) -> np.ndarray:
+    """The goal drawn with the cells it does not constrain (mask 0) faded towards white."""
+    rgb = upscale(goal, scale).astype(np.float32)
+    free = np.repeat(np.repeat(mask == 0, scale, axis=0), scale, axis=1)
+    rgb[free] = rgb[free] * 0.3 + 255 * 0.7
+    return rgb.astype(np.uint8)
+
+
+def thumbnails(rp: Replay, scale: int = SCALE) -> list[tuple[str, str]]:
+    """The thumbnails of a replayed episode: first frame, final frame, the task's picture.
+
+    First frame: the interaction phase's frame 0. Then, by family (protocol section 3):
+
+    - MFP: the final frame of the recording as the agent saw it (masked), the true patch and
+      the chosen one (patches are drawn at least 48 pixels on their longer side);
+    - planning: the final frame of the test phase and the goal, with the cells the goal does
+      not constrain faded;
+    - CD: the last frame seen before claiming the change, the first defective frame T - 1 and
+      the chosen frame.
+
+    Without a test phase (a failed episode) the final frame is the interaction phase's last.
+
+    Returns:
+        ``(caption, PNG data URI)`` pairs.
+    """
+    record, phase, outcome = rp.record, rp.phase, rp.record.outcome
+    final = rp.test[-1] if rp.test else rp.interaction[-1]
+    pictures: list[tuple[str, np.ndarray]] = [("first frame", upscale(rp.interaction[0], scale))]
+    if phase is None:
+        pictures.append(("final frame", upscale(final, scale)))
+    elif record.family == "mfp":
+        task = phase.task
+        patch_scale = max(scale, 48 // max(task.options[0].shape))
+        pictures += [
+            ("final frame (masked)", upscale(task.frames[-1], scale)),
+            ("true patch", upscale(task.options[task.answer], patch_scale)),
+        ]
+        if outcome.get("choice") is not None:
+            chosen = task.options[outcome["choice"]]
+            pictures.append((f"chosen patch {outcome['choice']}", upscale(chosen, patch_scale)))
+    elif record.family == "planning":
+        pictures += [
+            ("final frame", upscale(final, scale)),
+            ("goal (faded = any)", _faded(phase.task.goal, phase.task.mask, scale)),
+        ]
+    elif record.family == "cd":
+        seen = phase.seen
+        trigger, chosen = outcome.get("trigger_time"), outcome.get("chosen_frame")
+        last = len(seen) - 1
+        pictures.append((f"last frame seen ({last})", upscale(seen[last].grid, scale)))
+        if trigger is not None and 0 < trigger <= len(seen):
+            pictures.append(
+                (f"first defective frame {trigger - 1}", upscale(seen[trigger - 1].grid, scale))
+            )
+        if chosen is not None and chosen < len(seen):
+            pictures.append((f"chosen frame {chosen}", upscale(seen[chosen].grid, scale)))
+    return [(caption, png_data_uri(rgb)) for caption, rgb in pictures]
+
+
+def gif_name(record: EpisodeRecord, label: str) -> str:
+    """A file name for an episode's GIF: readable, safe, unique per (row label, record key)."""
+    tag = hashlib.sha1(f"{label}\n{record.key}".encode()).hexdigest()[:8]
+    stem = f"{label}-{record.env}-{record.family}-s{record.seed}"
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", stem)[:80] + f"-{tag}.gif"
+
+
+def _gif_palette() -> Image.Image:
+    """One fixed palette for every GIF frame: the colours, their grid-line shades (edges 75%,
+    corners 56.25%, as :func:`upscale` draws them), greys for the caption."""
+    base = [RGB[name] for name in COLOURS]
+    colours = [*base, *(tuple(int(v * f) for v in c) for f in (0.75, 0.5625) for c in base)]
+    colours += [(v, v, v) for v in range(0, 256, 32)] + [(255, 255, 255)]
+    image = Image.new("P", (1, 1))
+    image.putpalette([v for c in colours for v in c])
+    return image
+
+
+def _captioned(
+    frame: np.ndarray, text: str, scale: int, font: ImageFont.ImageFont, palette: Image.Image
+) -> Image.Image:
+    """A GIF frame: the frame upscaled, a white caption strip under it, in the fixed palette."""
+    body = Image.fromarray(upscale(frame, scale), "RGB")
+    image = Image.new("RGB", (body.width, body.height + _CAPTION_HEIGHT), (255, 255, 255))
+    image.paste(body, (0, 0))
+    text = "\n".join(text.split(": ", 1))  # phase and counter, then the action
+    ImageDraw.Draw(image).multiline_text(
+        (2, body.height + 1), text, fill=(0, 0, 0), font=font, spacing=1
+    )
+    return image.quantize(palette=palette, dither=Image.Dither.NONE)
+
+
+def write_gif(rp: Replay, path: Path, scale: int = SCALE) -> Path:
+    """Write an episode's replay as an animated GIF (loops forever).
+
+    One GIF frame per agent action: the interaction phase (60 ms per frame), then the test
+    phase (150 ms per frame); the last frame is held for 2 s. Under each frame a two-line
+    caption names the phase and the action number, then the action.
+
+    Args:
+        rp: the replayed episode.
+        path: the GIF file to write (its folder is created).
+        scale: pixels per cell side.
+
+    Returns:
+        ``path``.
+
+    Raises:
+        OSError: the file cannot be written.
+    """
+    font, palette = ImageFont.load_default(), _gif_palette()
+    frames = [*zip(rp.interaction, rp.interaction_labels, strict=True)]
+    images = [_captioned(f, t, scale, font, palette) for f, t in frames]
+    durations = [_INTERACTION_MS] * len(images)
+    tests = zip(rp.test, rp.test_labels, strict=True)
+    images += [_captioned(f, t, scale, font, palette) for f, t in tests]
+    durations += [_TEST_MS] * (len(images) - len(durations))
+    durations[-1] = _LAST_MS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    images[0].save(
+        path,
+        format="GIF",
+        save_all=True,
+        append_images=images[1:],
+        duration=durations,
+        loop=0,
+        optimize=False,
+    )
+    return path
+
+
+def pick_episodes(episodes: Sequence[EpisodeRecord], n: int) -> list[EpisodeRecord]:
+    """Choose up to ``n`` episodes worth showing, from different environments.
+
+    One candidate per environment (its ``ok`` episode with the lowest seed, else its first);
+    then alternately the best- and the worst-scoring remaining candidate (ties by environment
+    name), so that a few thumbnails show both successes and failures.
+
+    Returns:
+        At most ``n`` records, in the order chosen.
+    """
+    candidates: dict[str, EpisodeRecord] = {}
+    for record in sorted(episodes, key=lambda r: (r.status != "ok", r.seed, r.key)):
+        candidates.setdefault(record.env, record)
+    ranked = sorted(candidates.values(), key=lambda r: (-r.score, r.env))
+    chosen = []
+    while ranked and len(chosen) < n:
+        chosen.append(ranked.pop(0 if len(chosen) % 2 == 0 else -1))
+    return chosen

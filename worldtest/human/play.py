@@ -1,0 +1,192 @@
+"""``worldtest play``: a person takes the benchmark's episodes of one environment in a window.
+
+Each chosen task is one full episode, run by the real protocol
+(:func:`worldtest.protocol.run_episode`) with a :class:`~worldtest.human.agent.HumanAgent`,
+the default protocol settings (the same as ``worldtest run``: budget 200 actions, horizon 300,
+FRAME_RATE ticks per action, resets with the same seed) and the runner's episode generator
+(:func:`worldtest.runner.episode_rng`). So a human record has the same format, settings and key
+scheme as an agent's, and ``worldtest report`` ranks ``human:NAME`` beside the models.
+
+Every finished episode is appended to ``<results>/episodes.jsonl`` at once, then a result card
+shows the score. An episode the player already finished (same name, task, seed and settings)
+is skipped, as ``worldtest run`` resumes: a second try would measure a player who has seen the
+task. Closing the window mid-episode appends nothing for that episode.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from worldtest.env import FAMILIES
+from worldtest.errors import ConfigError
+from worldtest.human.agent import HumanAgent, check_name
+from worldtest.human.cards import Panel, ResultScreen
+from worldtest.replay import ReplayError, reconstruct
+from worldtest.human.window import Window, WindowClosed
+from worldtest.protocol import Settings, run_episode
+from worldtest.results import EpisodeRecord, ResultsStore, episode_key
+from worldtest.runner import episode_rng
+from worldtest.suite import Suite
+
+__all__ = ["default_name", "play", "result_screen"]
+
+
+def default_name() -> str:
+    """The login name if it is a valid player name, else ``"player"``."""
+    try:
+        return check_name(getpass.getuser())
+    except (ConfigError, KeyError, OSError):
+        return "player"
+
+
+def play(
+    env: str,
+    *,
+    families: Sequence[str] | None = None,
+    name: str | None = None,
+    real_time: bool = True,
+    seed: int = 42,
+    results_dir: str | os.PathLike[str] = "results",
+    suite: Suite | str | os.PathLike[str] | None = None,
+    window: Window | None = None,
+    tick_seconds: float | None = None,
+    echo: Callable[[str], None] = print,
+) -> list[EpisodeRecord]:
+    """Let a person play the tasks of ``env``, one episode each; save each finished one.
+
+    Args:
+        env: the environment id (``"lamp"``).
+        families: the task families to play, in order (default: mfp, planning, cd).
+        name: the player's name (default: :func:`default_name`); the agent id is ``human:NAME``.
+        real_time: time runs at FRAME_RATE in the interaction phase; False: turn-based.
+        seed: the episode seed (default 42, as ``worldtest run``).
+        results_dir: where ``episodes.jsonl`` is appended.
+        suite: the benchmark folder (default: the default suite).
+        window: the window to play in (default: a new one, closed at the end).
+        tick_seconds: seconds per shown tick (default ``1 / FRAME_RATE``; tests use 0).
+        echo: prints one line of progress.
+
+    Returns:
+        The records appended, in order.
+
+    Raises:
+        ConfigError: an unknown environment or family, an invalid name, or no window.
+        TaskFileError: a task file is missing or malformed.
+    """
+    suite = suite if isinstance(suite, Suite) else Suite(suite)
+    spec = suite.spec(env)
+    program = suite.program(env)
+    name = check_name(name or default_name())
+    families = list(families or FAMILIES)
+    for family in families:
+        if family not in FAMILIES:
+            raise ConfigError(
+                f"unknown task family {family!r}: expected one of {', '.join(FAMILIES)}"
+            )
+    tasks = [suite.task(env, family) for family in families]
+    settings = Settings().resolved(program.start(seed).frame_rate)
+    store = ResultsStore.for_dir(results_dir)
+    done = store.keys()
+    agent_id, version = f"human:{name}", HumanAgent.version
+    todo = []
+    for task in tasks:
+        key = episode_key(agent_id, version, task.id, task.version, seed, settings.model_dump())
+        if key in done:
+            echo(f"{agent_id} already played {task.id} with seed {seed} (in {store.path}); skipped")
+        else:
+            todo.append(task)
+    if not todo:
+        return []
+    own = window is None
+    window = window or Window(title=f"worldtest: {env}")
+    agent = HumanAgent(window, name, real_time=real_time, tick_seconds=tick_seconds)
+    saved: list[EpisodeRecord] = []
+    try:
+        for i, task in enumerate(todo):
+            rng = episode_rng(seed, agent.id, task.id)
+            record = run_episode(agent, spec, program, task, settings, seed, rng=rng)
+            if window.closed:
+                echo(f"window closed: {task.id} was not finished, nothing saved for it")
+                break
+            store.append(record)
+            saved.append(record)
+            echo(f"saved {agent.id} on {task.id}: score {record.score:.3f} ({store.path})")
+            button = f"Next: {todo[i + 1].family} test" if i + 1 < len(todo) else "Close"
+            window.run(result_screen(record, suite, store.path, button))
+    except WindowClosed:
+        pass  # closed on a result card: everything finished is saved
+    finally:
+        if own:
+            window.close()
+    return saved
+
+
+def result_screen(record: EpisodeRecord, suite: Suite, path: Path, button: str) -> ResultScreen:
+    """The card after an episode: verdict, score, the grids that explain it (see ``cards``)."""
+    outcome, score = record.outcome, record.score
+    saved = f"Score {score:.2f}. Saved as {record.agent} in {path}."
+    if record.status != "ok":
+        return ResultScreen(
+            "end-failed", "The episode failed", False, [record.error or "", saved], [], button
+        )
+    try:
+        phase = reconstruct(record, suite).phase
+    except ReplayError as err:  # a bug, not the player's: say so, keep the saved record
+        return ResultScreen(
+            "end", "Saved", False, [saved, f"replay check failed: {err}"], [], button
+        )
+    if record.family == "planning":
+        mask = phase.task.mask
+        panels = [
+            Panel("Your world at the end", phase.frame, mask),
+            Panel("The goal", phase.task.goal, mask),
+        ]
+        if outcome.get("success"):
+            used, best = outcome["actions_used"], outcome["optimal_actions"]
+            lines = [
+                f"You reached the goal in {used} actions (the shortest plan takes {best}).",
+                saved,
+            ]
+            return ResultScreen("success", "Goal reached!", True, lines, panels, button)
+        why = "You gave up." if outcome.get("ended") == "quit" else "The test actions ran out."
+        return ResultScreen("end-planning", "Goal not reached", False, [why, saved], panels, button)
+    if record.family == "mfp":
+        options, choice, answer = phase.task.options, outcome.get("choice"), outcome["answer"]
+        panels = [Panel(f"The hidden patch: option {answer + 1}", options[answer])]
+        if choice is None:
+            lines = ["No option was chosen: the test actions ran out.", saved]
+        else:
+            lines = [
+                f"You chose option {choice + 1}; the hidden patch was option {answer + 1}.",
+                saved,
+            ]
+            if choice != answer:
+                panels.insert(0, Panel(f"Your choice: option {choice + 1}", options[choice]))
+        title = "Right!" if outcome.get("correct") else "Not this time"
+        return ResultScreen("end-mfp", title, bool(outcome.get("correct")), lines, panels, button)
+    seen, trigger, chosen = phase.seen, outcome.get("trigger_time"), outcome.get("chosen_frame")
+    panels = []
+    if chosen is not None:
+        panels.append(Panel(f"Your pick: frame {chosen}", seen[chosen].grid))
+    if trigger is None:
+        lines = ["The change never showed while you played, so no pick could score."]
+    else:
+        lines = [
+            (
+                f"The changed rule first acted at frame {trigger - 1} or {trigger}: picking "
+                "either scores in full; later picks score less, earlier ones 0."
+            )
+        ]
+        for k in (trigger - 1, trigger):
+            if 0 <= k < len(seen) and k != chosen:
+                panels.append(Panel(f"Frame {k} (full score)", seen[k].grid))
+    if outcome.get("ended") != "submit":
+        lines.insert(
+            0, "You gave up." if outcome.get("ended") == "quit" else "The test actions ran out."
+        )
+    return ResultScreen(
+        "end-cd", f"Score {score:.2f}", score >= 0.5, [*lines, saved], panels, button
+    )

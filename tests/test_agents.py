@@ -42,7 +42,7 @@ def test_registry():
     assert (agent.id, agent.version) == ("random", "1")
     assert AGENTS["oracle"] == "worldtest.agents.oracle:OracleAgent"
     assert isinstance(make_agent("tiny_suite:ScriptAgent"), ScriptAgent)
-    with pytest.raises(ConfigError, match="unknown agent 'gpt': expected one of oracle, random"):
+    with pytest.raises(ConfigError, match="unknown agent 'gpt': expected one of explorer, oracle, random, simulator"):
         make_agent("gpt")
     with pytest.raises(ConfigError, match="cannot import 'tiny_suite:Nobody'"):
         make_agent("tiny_suite:Nobody")

@@ -132,7 +132,7 @@ def test_missing_tasks_are_skipped_only_when_not_asked_for_explicitly(config):
 @pytest.mark.parametrize(
     ("update", "message"),
     [
-        ({"agents": ["nobody"]}, "unknown agent 'nobody': expected one of oracle, random"),
+        ({"agents": ["nobody"]}, "unknown agent 'nobody': expected one of explorer, oracle, random, simulator"),
         ({"envs": ["mars"]}, "unknown environment 'mars': expected one of dot"),
         ({"families": ["trivia"]}, "unknown task family 'trivia'"),
     ],

@@ -124,6 +124,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
             horizon=args.horizon,
             ticks_per_action=args.ticks_per_action,
             reset_seed=args.reset_seed,
+            provider=args.provider,
+            model=args.model,
+            base_url=args.base_url,
+            api_key_env=args.api_key_env,
+            cache_dir=Path(args.cache_dir) if args.cache_dir else None,
+            cache=not args.no_cache,
+            concurrency=args.concurrency,
         )
     except ValidationError as err:
         raise ConfigError(f"invalid run settings: {err}") from None
@@ -163,25 +170,41 @@ def _write_summary_json(path: Path, summaries: Sequence[AgentSummary]) -> None:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from rich.console import Console
+    from rich.text import Text
 
-    from worldtest.report.aggregate import summarise
-    from worldtest.report.markdown import render_markdown
+    from worldtest.report.bootstrap import BOOTSTRAP_SEED, N_RESAMPLES
+    from worldtest.report.build import build_report, write_report
     from worldtest.report.terminal import print_leaderboard
     from worldtest.results import load_records
 
     records = load_records([Path(p) for p in (args.results or ["results"])])
-    summaries = summarise(records)
     console = Console()
-    print_leaderboard(summaries, console)
-    out = Path(args.out) / "leaderboard.md"
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(render_markdown(summaries, records), encoding="utf-8")
-    except OSError as err:
-        raise ConfigError(f"{out}: cannot write the leaderboard: {err.strerror or err}") from None
-    console.print(f"wrote {out}")
+    out = Path(args.out)
+    suite = None
+    if args.suite:
+        from worldtest.suite import Suite
+
+        suite = Suite(args.suite)
+    report = build_report(
+        records,
+        seed=BOOTSTRAP_SEED if args.bootstrap_seed is None else args.bootstrap_seed,
+        n_resamples=args.resamples or N_RESAMPLES,
+        out_dir=out,
+        suite=suite,
+        episodes=args.episodes,
+        echo=lambda line: console.print(Text.assemble(("not drawn: ", "yellow"), line)),
+    )
+    print_leaderboard(
+        report.summaries,
+        console,
+        humans=report.humans if args.humans else (),
+        seed=report.seed,
+        n_resamples=report.n_resamples,
+    )
+    for path in write_report(report, out):
+        console.print(f"wrote {path}")
     if args.summary_json:
-        _write_summary_json(Path(args.summary_json), summaries)
+        _write_summary_json(Path(args.summary_json), report.summaries)
     return 0
 
 
@@ -203,6 +226,36 @@ def _cmd_tasks_validate(args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem(s)", file=sys.stderr)
         return 1
     print("all tasks valid")
+    return 0
+
+
+def _cmd_play(args: argparse.Namespace) -> int:
+    from worldtest.human.play import play
+
+    play(
+        args.env,
+        families=[args.family] if args.family else None,
+        name=args.name,
+        real_time=not args.turn_based,
+        seed=args.seed,
+        results_dir=Path(args.results),
+        suite=_suite_root(args),
+    )
+    return 0
+
+
+def _cmd_replay(args: argparse.Namespace) -> int:
+    from worldtest.human.replay_view import replay_command
+
+    gif = replay_command(
+        Path(args.record),
+        episode=args.episode,
+        gif=Path(args.gif) if args.gif else None,
+        speed=args.speed,
+        suite=_suite_root(args),
+    )
+    if gif is not None:
+        print(f"wrote {gif}")
     return 0
 
 
@@ -243,7 +296,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--agent",
         action="append",
         metavar="ID",
-        help="agent id or preset (repeatable; default: random and oracle)",
+        help="agent id, llm, or a preset: agents/NAME.toml or NAME "
+        "(repeatable; default: random and oracle)",
     )
     run.add_argument(
         "--env", action="append", metavar="NAME", help="environment (repeatable; default: all)"
@@ -277,9 +331,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--summary-json", metavar="PATH", help="also write the summary as JSON")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    llm = run.add_argument_group(
+        "model agents", "--agent llm with these flags, or --agent agents/NAME.toml (or NAME)"
+    )
+    llm.add_argument("--provider", choices=("openai", "anthropic", "gemini"),
+                     help="API of the agent llm (openai = any OpenAI-compatible server)")
+    llm.add_argument("--model", metavar="NAME", help="model of the agent llm")
+    llm.add_argument("--base-url", metavar="URL", help="endpoint of the agent llm "
+                     "(default: the provider's public API)")
+    llm.add_argument("--api-key-env", metavar="VAR", help="environment variable holding the "
+                     "API key of the agent llm ('' for none; default: the provider's usual one)")
+    llm.add_argument("--concurrency", type=_positive, metavar="N",
+                     help="model-agent episodes in flight per endpoint (default: the preset's)")
+    llm.add_argument("--cache-dir", metavar="DIR",
+                     help="response cache of model agents (default: .worldtest-cache/llm)")
+    llm.add_argument("--no-cache", action="store_true",
+                     help="call the model even when the response cache has the reply")
     run.set_defaults(func=_cmd_run)
 
-    report = sub.add_parser("report", help="print the leaderboard and write leaderboard.md")
+    report = sub.add_parser(
+        "report", help="print the leaderboard; write report.html, leaderboard.md and GIF replays"
+    )
     report.add_argument(
         "results",
         nargs="*",
@@ -290,10 +362,58 @@ def build_parser() -> argparse.ArgumentParser:
         "--out",
         default="results",
         metavar="DIR",
-        help="where to write leaderboard.md (default: results)",
+        help="where to write report.html, leaderboard.md and replays/ (default: results)",
     )
     report.add_argument("--summary-json", metavar="PATH", help="also write the summary as JSON")
+    report.add_argument(
+        "--episodes",
+        type=_non_negative,
+        default=3,
+        metavar="N",
+        help="episodes drawn (thumbnails, GIF replay) per agent and family; 0: none (default 3)",
+    )
+    report.add_argument(
+        "--suite",
+        metavar="DIR",
+        help="folder holding environments/ and tasks/, to replay episodes (default: the project)",
+    )
+    report.add_argument(
+        "--bootstrap-seed",
+        type=int,
+        metavar="S",
+        help="seed of the bootstrap intervals (default: a fixed seed, printed in the report)",
+    )
+    report.add_argument(
+        "--resamples",
+        type=_positive,
+        metavar="N",
+        help="bootstrap resamples per interval (default 2000)",
+    )
+    report.add_argument(
+        "--humans", action="store_true", help="also list each human participant in the terminal"
+    )
     report.set_defaults(func=_cmd_report)
+
+    play = sub.add_parser("play", help="take the benchmark yourself, in a window")
+    play.add_argument("env", metavar="ENV", help="the environment to play (e.g. lamp)")
+    play.add_argument("--family", choices=FAMILIES, help="one task family (default: all three)")
+    play.add_argument("--name", metavar="NAME", help="player name; agent id human:NAME")
+    play.add_argument("--turn-based", action="store_true",
+                      help="time waits for you (default: real time at the program's FRAME_RATE)")
+    play.add_argument("--seed", type=int, default=42, help="episode seed (default 42)")
+    play.add_argument("--results", default="results", metavar="DIR",
+                      help="results directory (default: results)")
+    play.add_argument("--suite", metavar="DIR", help="folder holding environments/ and tasks/")
+    play.set_defaults(func=_cmd_play)
+
+    replay = sub.add_parser("replay", help="watch a recorded episode again, or write it as a GIF")
+    replay.add_argument("record", metavar="RECORD", help="a results file (JSONL) or directory")
+    replay.add_argument("--episode", type=int, default=-1, metavar="N",
+                        help="which record (0-based; negative from the end; default: the last)")
+    replay.add_argument("--gif", metavar="PATH", help="write an animated GIF instead of a window")
+    replay.add_argument("--speed", type=float, default=1.0, help="speed factor (default 1)")
+    replay.add_argument("--suite", metavar="DIR", help="folder holding environments/ and tasks/")
+    replay.set_defaults(func=_cmd_replay)
 
     tasks = sub.add_parser("tasks", help="derive and validate task instances")
     tasks.set_defaults(help_parser=tasks)

@@ -122,3 +122,9 @@ def test_cli_validate_exits_1_and_prints_each_problem(suite, capsys):
     assert code == 1
     assert "lamp/mfp: answer: option" in out.out
     assert "lamp/planning: ok" in out.out and "problem(s)" in out.err
+
+
+def test_our_mfp_task_without_distractor_sources_is_rejected(suite):
+    edit(suite / "tasks/lamp/mfp.json", lambda d: d.update(option_sources=[]))
+    assert "option_sources: missing: distractors cannot be shown plausible" in problems(
+        suite, "lamp", "mfp")

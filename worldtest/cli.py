@@ -259,6 +259,42 @@ def _cmd_replay(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_ls(args: argparse.Namespace) -> int:
+    from worldtest.gallery import print_envs
+    from worldtest.suite import Suite
+
+    print_envs(Suite(_suite_root(args)))
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from worldtest.gallery import show
+    from worldtest.suite import Suite
+
+    for path in show(Suite(_suite_root(args)), args.env, Path(args.out), seed=args.seed,
+                     ticks=args.ticks):
+        print(f"wrote {path}")
+    return 0
+
+
+def _cmd_gallery(args: argparse.Namespace) -> int:
+    from worldtest.gallery import write_gallery
+    from worldtest.suite import Suite
+
+    for path in write_gallery(Suite(_suite_root(args))):
+        print(f"wrote {path}")
+    return 0
+
+
+def _cmd_import_reference(args: argparse.Namespace) -> int:
+    from worldtest.tasks.reference import import_reference
+
+    report = import_reference(Path(args.folder), Path(args.out), seed=args.seed, echo=print)
+    for task, reason in report.skipped:
+        print(f"{task}: not imported: {reason}", file=sys.stderr)
+    return 1 if report.skipped else 0
+
+
 # ----------------------------------------------------------------------------- parser
 
 
@@ -438,6 +474,32 @@ def build_parser() -> argparse.ArgumentParser:
                 help="skip playing each task with the oracle (faster; the other checks still run)",
             )
         cmd.set_defaults(func=func)
+    ls = sub.add_parser("ls", help="list the environments with their metadata and tasks")
+    ls.add_argument("--suite", metavar="DIR", help="folder holding environments/ and tasks/")
+    ls.set_defaults(func=_cmd_ls)
+
+    show = sub.add_parser("show", help="draw an environment: frame 0 (PNG) and a rollout (GIF)")
+    show.add_argument("env", metavar="ENV", help="the environment (e.g. lamp)")
+    show.add_argument("--out", default=".", metavar="DIR",
+                      help="where to write ENV.png and ENV.gif (default: .)")
+    show.add_argument("--seed", type=int, default=42, help="program and policy seed (default 42)")
+    show.add_argument("--ticks", type=_non_negative, default=48, metavar="N",
+                      help="ticks of the rule-exercising policy in the GIF (default 48)")
+    show.add_argument("--suite", metavar="DIR", help="folder holding environments/ and tasks/")
+    show.set_defaults(func=_cmd_show)
+
+    gallery = sub.add_parser("gallery", help="regenerate environments/README.md and its pictures")
+    gallery.add_argument("--suite", metavar="DIR", help="folder holding environments/ and tasks/")
+    gallery.set_defaults(func=_cmd_gallery)
+
+    imp = sub.add_parser("import-reference",
+                         help="import a folder in the reference harness's layout into a suite")
+    imp.add_argument("folder", metavar="DIR", help="programs/, prompts/, answers/, color_dict.yaml")
+    imp.add_argument("--out", default=".", metavar="SUITE_DIR",
+                     help="the suite to write environments/ and tasks/ into (default: .)")
+    imp.add_argument("--seed", type=int, default=0,
+                     help="seed recorded in the tasks (default 0, the reference harness's)")
+    imp.set_defaults(func=_cmd_import_reference)
     return parser
 
 

@@ -1,0 +1,45 @@
+"""The explorer and the simulator on the whole shipped suite (slow: about three minutes)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from worldtest.agents import make_agent
+from worldtest.env import FAMILIES, Suite
+from worldtest.protocol import Settings, run_episode
+from worldtest.runner import episode_rng
+
+pytestmark = pytest.mark.slow
+
+SEED = 1
+
+
+def family_means(agent_id: str) -> dict[str, float]:
+    suite, agent = Suite(), make_agent(agent_id)
+    scores: dict[str, list[float]] = {f: [] for f in FAMILIES}
+    for env in suite.envs:
+        for family in FAMILIES:
+            task = suite.task(env, family)
+            record = run_episode(agent, suite.spec(env), suite.program(env), task, Settings(),
+                                 SEED, rng=episode_rng(SEED, agent.id, task.id))
+            assert record.status == "ok", record.error
+            scores[family].append(record.score)
+    return {f: float(np.mean(v)) for f, v in scores.items()}
+
+
+def test_explorer_beats_chance_random_and_o3():
+    explorer, random = family_means("explorer"), family_means("random")
+    # Chance: MFP 1/6; random's planning and CD depend on luck (one seed, six tasks each).
+    floors = {"mfp": 0.5, "planning": 0.8, "cd": 0.6}
+    for family, floor in floors.items():
+        assert explorer[family] >= floor, (family, explorer)
+    overall = np.mean(list(explorer.values()))
+    assert overall >= np.mean(list(random.values())) + 0.3, (explorer, random)
+    assert overall > 0.275  # o3, the paper's best model overall (on its own environments)
+
+
+def test_simulator_infers_seeds_and_scores_like_an_oracle():
+    simulator = family_means("simulator")
+    assert simulator["mfp"] == 1.0 and simulator["planning"] == 1.0
+    assert simulator["cd"] >= 0.8

@@ -238,6 +238,20 @@ class ExprStmt(Node):
         self.expr, self.line, self.col = expr, line, col
 
 
+def walk(nodes: list[Node]):
+    """Every node of ``nodes`` and of their sub-nodes (statements and expressions), any order."""
+    stack: list = list(nodes)
+    while stack:
+        n = stack.pop()
+        yield n
+        for slot in getattr(type(n), "__slots__", ()):
+            v = getattr(n, slot, None)
+            if isinstance(v, Node):
+                stack.append(v)
+            elif isinstance(v, list):
+                stack.extend(x for x in v if isinstance(x, Node))
+
+
 def local_names(stmts: list[Node]) -> frozenset[str]:
     """Names a program may bind outside the global frame (for the global-lookup fast path).
 
@@ -250,9 +264,7 @@ def local_names(stmts: list[Node]) -> frozenset[str]:
     out = {"origin", "elems", "e", "allCells"}
     top = {s.name for s in stmts if isinstance(s, (StateDef, ConstDef))}
     targets: set[str] = set()
-    stack: list = list(stmts)
-    while stack:
-        n = stack.pop()
+    for n in walk(stmts):
         if isinstance(n, Lam):
             out.update(n.params)
         elif isinstance(n, Assign):
@@ -262,33 +274,17 @@ def local_names(stmts: list[Node]) -> frozenset[str]:
         elif isinstance(n, CellNew):
             for names in n.names:
                 out.update(names)
-        for slot in getattr(type(n), "__slots__", ()):
-            v = getattr(n, slot, None)
-            if isinstance(v, Node):
-                stack.append(v)
-            elif isinstance(v, list):
-                stack.extend(x for x in v if isinstance(x, Node))
     return frozenset(out | (targets - top))
 
 
 def bound_names(stmts: list[Node]) -> frozenset[str]:
     """Names a program defines or binds: top-level definitions, ``=`` targets, parameters."""
     out: set[str] = set()
-    stack: list = list(stmts)
-    while stack:
-        n = stack.pop()
-        if isinstance(n, (StateDef, ConstDef)):
-            out.add(n.name)
-        elif isinstance(n, Assign):
+    for n in walk(stmts):
+        if isinstance(n, (StateDef, ConstDef, Assign)):
             out.add(n.name)
         elif isinstance(n, Lam):
             out.update(n.params)
-        for slot in getattr(type(n), "__slots__", ()):
-            v = getattr(n, slot, None)
-            if isinstance(v, Node):
-                stack.append(v)
-            elif isinstance(v, list):
-                stack.extend(x for x in v if isinstance(x, Node))
     return frozenset(out)
 
 

@@ -128,3 +128,12 @@ def test_our_mfp_task_without_distractor_sources_is_rejected(suite):
     edit(suite / "tasks/lamp/mfp.json", lambda d: d.update(option_sources=[]))
     assert "option_sources: missing: distractors cannot be shown plausible" in problems(
         suite, "lamp", "mfp")
+
+
+def test_mfp_rule_perturbation_that_no_longer_matches_the_program(suite):
+    def change(d):
+        i = next(i for i, s in enumerate(d["option_sources"]) if s["kind"] == "perturbed")
+        d["option_sources"][i]["line"] += 1
+    edit(suite / "tasks/gravity/mfp.json", change)
+    found = problems(suite, "gravity", "mfp")
+    assert any(p.startswith("option_sources.") and "expected the literal" in p for p in found)

@@ -131,3 +131,16 @@ def test_import_twice_is_refused(tmp_path: Path) -> None:
     import_reference(ref, tmp_path / "suite")
     with pytest.raises(ConfigError, match="already in the suite"):
         import_reference(ref, tmp_path / "suite")
+
+
+def test_run_plays_an_imported_folder(tmp_path: Path) -> None:
+    import_reference(write_reference(tmp_path / "ref"), tmp_path / "suite")
+    summary = tmp_path / "summary.json"
+    assert main(["run", "--suite", str(tmp_path / "suite"), "--agent", "oracle", "--results",
+                 str(tmp_path / "results"), "--summary-json", str(summary),
+                 "--no-progress"]) == 0
+    records = [json.loads(line) for line in
+               (tmp_path / "results" / "episodes.jsonl").read_text().splitlines()]
+    assert sorted(r["task_id"] for r in records) == [f"{ENV}/{f}" for f in ("cd", "mfp",
+                                                                            "planning")]
+    assert all(r["status"] == "ok" and r["score"] == 1.0 for r in records)

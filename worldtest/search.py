@@ -22,7 +22,8 @@ from worldtest.env import frame_of
 from worldtest.errors import AutumnError
 from worldtest.palette import index_of
 
-__all__ = ["Event", "event_text", "candidate_events", "bfs", "SearchResult", "goal_test",
+__all__ = ["Event", "event_text", "candidate_events", "bfs", "bfs_layers", "SearchResult",
+           "goal_test",
            "diverge_search", "frame_of"]
 
 Event = None | str | tuple
@@ -99,18 +100,70 @@ def bfs(start: World, is_goal: Callable[[World], bool], *, max_depth: int,
                 child.step(ev)
             except AutumnError:
                 continue
+            # The goal is tested before deduplication: a goal that reads the tick's input (a CD
+            # trigger such as "(clicked hawk)") can hold in a state reached before without it.
+            if is_goal(child):
+                return SearchResult(path + [ev], nodes + 1, True)
             key = child.state_key(("click",))
             if key in seen:
                 continue
             seen.add(key)
             nodes += 1
             plan = path + [ev]
-            if is_goal(child):
-                return SearchResult(plan, nodes, True)
             if nodes >= max_nodes:
                 return SearchResult(None, nodes, False)
             frontier.append((child, plan))
     return SearchResult(None, nodes, True)
+
+
+def bfs_layers(start: World, *, max_nodes: int, max_ticks: int | None = None, max_depth: int = 64,
+               extra_cells: Iterable[tuple[int, int]] = ()
+               ) -> tuple[list[list[tuple[World, list[Event]]]], int]:
+    """Every distinct state reachable from ``start``, by depth, within a node budget.
+
+    Args:
+        start: the world to search from (not modified).
+        max_nodes: budget of distinct states (forked worlds) kept.
+        max_ticks: budget of ticks stepped (duplicates included), or None for no such budget;
+            it bounds the cost in worlds where most actions lead back to known states.
+        max_depth: deepest layer built.
+        extra_cells: clicks to offer besides the non-background cells.
+
+    Returns:
+        ``(layers, complete)``: ``layers[d]`` holds ``(world, plan)`` for states first reached
+        after ``d`` actions (``plan`` is one shortest plan); layers ``0..complete`` are complete,
+        so every state in them is at exactly that shortest distance and no other state is.
+    """
+    extra = list(extra_cells)
+    seen = {start.state_key(("click",))}
+    layers: list[list[tuple[World, list[Event]]]] = [[(start, [])]]
+    nodes = ticks = 1
+    tick_budget = max_ticks if max_ticks is not None else float("inf")
+    while len(layers) <= max_depth:
+        nxt: list[tuple[World, list[Event]]] = []
+        for world, path in layers[-1]:
+            for ev in candidate_events(world, extra):
+                ticks += 1
+                if ticks > tick_budget:
+                    return layers + [nxt], len(layers) - 1
+                child = world.copy()
+                try:
+                    child.step(ev)
+                except AutumnError:
+                    continue
+                key = child.state_key(("click",))
+                if key in seen:
+                    continue
+                seen.add(key)
+                nodes += 1
+                nxt.append((child, path + [ev]))
+                if nodes >= max_nodes:
+                    # This layer is partial; the one before it is complete.
+                    return layers + [nxt], len(layers) - 1
+        if not nxt:
+            return layers, len(layers) - 1
+        layers.append(nxt)
+    return layers, len(layers) - 1
 
 
 def goal_test(goal: np.ndarray, mask: np.ndarray) -> Callable[[World], bool]:

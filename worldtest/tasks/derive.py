@@ -9,13 +9,19 @@ while its consequences unfold; the mask covers the bounding box of the cells tha
 the key action (where the dynamics decide the outcome), and the masked frames start with the key
 action's frame, as in the reference example ("the last 6 of 73 frames, starting at the last
 click"). The five distractors are mask regions of frames the program can produce: other ticks of
-the recording, the same actions under other seeds, other key actions or continuations, and the
-CD wrong program (a one-rule change); each option records its source, so the validator can
-re-derive it.
+the recording, the same actions under other seeds, other key actions or continuations, small
+rule perturbations (one integer literal of the program moved by one, :func:`perturbation_sites`)
+and the CD wrong program (a one-rule change); each option records its source, so the validator
+can re-derive it. The distractors are chosen so that the similarity-only baselines of
+:mod:`worldtest.tasks.baselines` cannot single out the truth where the candidates allow it: at
+least one distractor continues the unmasked border as well as the truth does, and at least one
+is as close to the last unmasked frame.
 
-Planning (3.2): the goal is the frame after a short rule-exercising rollout, masked to the cells
-that the rollout changed (at most a 5x5 window of them); ``optimal_actions`` is the length of the
-shortest plan breadth-first search finds (``worldtest.search``), which is stored as the witness.
+Planning (3.2): the goal is a state at a drawn depth of the breadth-first layers from the start
+(or, where the world branches too fast, the end of a short rule-exercising rollout), masked to
+the cells the actions changed (at most an 8x8 window of them); ``optimal_actions`` is the
+length of the shortest plan breadth-first search finds (``worldtest.search``), which is stored
+as the witness.
 
 CD (3.3): the wrong program and its trigger are written by hand (one rule changed), in
 ``tasks/<env>/cd_wrong.sexp`` and ``tasks/<env>/cd.json``; derive leaves them as they are.
@@ -23,6 +29,7 @@ CD (3.3): the wrong program and its trigger are written by hand (one rule change
 
 from __future__ import annotations
 
+import re
 import zlib
 from pathlib import Path
 from typing import Any
@@ -30,18 +37,24 @@ from typing import Any
 import numpy as np
 
 from worldtest.autumn import Program, World
+from worldtest.autumn.reader import Atom, SList, read_program
 from worldtest.env import frame_of
 from worldtest.errors import AutumnError, WorldtestError
-from worldtest.search import ARROWS, Event, bfs, candidate_events, event_text, goal_test
+from worldtest.search import (ARROWS, Event, bfs, bfs_layers, candidate_events, event_text,
+                              goal_test)
+from worldtest.tasks.baselines import border_similarity, persistence_similarity
 from worldtest.tasks.models import MfpMask, MfpTask, PlanningTask, save_task
 
 __all__ = ["derive", "derive_mfp", "derive_planning", "task_seed", "task_rng", "DERIVE_VERSION",
-           "replay", "patch"]
+           "replay", "patch", "perturbation_sites", "perturbed_program"]
 
-DERIVE_VERSION = 1
-MAX_MASK = 5           # the largest side of an MFP mask or planning goal window, in cells
+DERIVE_VERSION = 2
+MAX_MASK = 5           # the largest side of an MFP mask, in cells
+GOAL_WINDOW = 8        # the largest side of a planning goal's window of masked cells
 MAX_PLAN_NODES = 30_000   # search budget of the validator's optimality proof
 DERIVE_PLAN_NODES = 6_000  # budget of one derivation attempt (cheap failures)
+DERIVE_LAYER_NODES = 3_000  # states enumerated to draw planning goals at a spread of depths
+DERIVE_LAYER_TICKS = 100_000  # ... and the ticks that enumeration may step
 
 
 def task_seed(env: str, family: str) -> int:
@@ -104,21 +117,80 @@ def patch(frame: np.ndarray, rect: tuple[int, int, int, int]) -> np.ndarray:
     return np.ascontiguousarray(frame[y:y + h, x:x + w])
 
 
-def _window(cells: np.ndarray, rng: np.random.Generator) -> tuple[int, int, int, int]:
-    """A rectangle of at most MAX_MASK x MAX_MASK around some of the changed cells."""
+def _window(cells: np.ndarray, rng: np.random.Generator,
+            side: int = MAX_MASK) -> tuple[int, int, int, int]:
+    """A rectangle of at most ``side`` x ``side`` around some of the changed cells."""
     ys, xs = np.nonzero(cells)
     x0, x1, y0, y1 = xs.min(), xs.max(), ys.min(), ys.max()
-    if x1 - x0 < MAX_MASK and y1 - y0 < MAX_MASK:
+    if x1 - x0 < side and y1 - y0 < side:
         return int(x0), int(y0), int(x1 - x0 + 1), int(y1 - y0 + 1)
     i = int(rng.integers(len(xs)))
     cx, cy = int(xs[i]), int(ys[i])
     n_h, n_w = cells.shape
-    x = min(max(cx - MAX_MASK // 2, 0), n_w - MAX_MASK)
-    y = min(max(cy - MAX_MASK // 2, 0), n_h - MAX_MASK)
-    sub = cells[y:y + MAX_MASK, x:x + MAX_MASK]
+    x = min(max(cx - side // 2, 0), max(n_w - side, 0))
+    y = min(max(cy - side // 2, 0), max(n_h - side, 0))
+    sub = cells[y:y + side, x:x + side]
     ys2, xs2 = np.nonzero(sub)
     return (x + int(xs2.min()), y + int(ys2.min()), int(xs2.max() - xs2.min() + 1),
             int(ys2.max() - ys2.min() + 1))
+
+
+# -- rule perturbations ---------------------------------------------------------------------------
+_CONFIG = ("GRID_SIZE", "FRAME_RATE")
+_INT = re.compile(r"-?[0-9]+")
+
+
+def perturbation_sites(program: Program) -> list[tuple[int, int, str]]:
+    """The integer literals of ``program`` a rule perturbation may move by one.
+
+    Returns:
+        ``(line, column, text)`` of every integer atom (1-based, as in error messages), in
+        reading order, except the values of ``GRID_SIZE`` and ``FRAME_RATE``.
+    """
+    form, _ = read_program(program.source)
+    out: list[tuple[int, int, str]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, SList):
+            items = node.items
+            if (len(items) == 3 and isinstance(items[0], Atom) and items[0].text == "="
+                    and isinstance(items[1], Atom) and items[1].text in _CONFIG):
+                return
+            for item in items:
+                walk(item)
+        elif isinstance(node, Atom) and _INT.fullmatch(node.text):
+            out.append((node.line, node.col, node.text))
+
+    walk(form)
+    return out
+
+
+_PERTURBED: dict[tuple[int, int, int, str], Program] = {}
+
+
+def perturbed_program(program: Program, line: int, col: int, was: str, now: str) -> Program:
+    """``program`` with the integer literal ``was`` at ``line:col`` replaced by ``now``.
+
+    Raises:
+        WorldtestError: no such literal at that place (the program changed since derivation).
+        AutumnError: the perturbed program does not compile.
+    """
+    key = (id(program), line, col, now)
+    if key in _PERTURBED:
+        return _PERTURBED[key]
+    lines = program.source.text.split("\n")
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    end = col - 1 + len(was)
+    if text[col - 1:end] != was or (end < len(text) and text[end] not in " \t\r()"):
+        raise WorldtestError(f"{program.source.filename}:{line}:{col}: expected the literal "
+                             f"{was!r} for a rule perturbation")
+    lines[line - 1] = text[:col - 1] + now + text[end:]
+    made = Program("\n".join(lines), f"{program.source.filename} (perturbed at {line}:{col})",
+                   order=program.order)
+    if len(_PERTURBED) > 256:
+        _PERTURBED.clear()
+    _PERTURBED[key] = made
+    return made
 
 
 # -- MFP ----------------------------------------------------------------------------------------
@@ -129,7 +201,9 @@ def source_frame(program: Program, seed: int, events: list[Event], source: dict[
     Sources: ``{"kind": "truth"}``; ``{"kind": "tick", "t": T}`` (frame T of the recording);
     ``{"kind": "seed", "seed": S}`` (the same actions under seed S); ``{"kind": "actions",
     "from": K, "actions": [...]}`` (the recording's first K actions, then these);
-    ``{"kind": "wrong-program"}`` (the same actions in the CD wrong program).
+    ``{"kind": "wrong-program"}`` (the same actions in the CD wrong program);
+    ``{"kind": "perturbed", "line": L, "col": C, "was": "3", "now": "4"}`` (the same actions in
+    the program with that one integer literal changed, :func:`perturbed_program`).
 
     Raises:
         WorldtestError: an unknown source, or a wrong-program source without the program.
@@ -150,6 +224,10 @@ def source_frame(program: Program, seed: int, events: list[Event], source: dict[
         if wrong is None:
             raise WorldtestError("an option comes from the CD wrong program, which is missing")
         return replay(wrong, seed, events)[-1]
+    if kind == "perturbed":
+        changed = perturbed_program(program, int(source["line"]), int(source["col"]),
+                                    str(source["was"]), str(source["now"]))
+        return replay(changed, seed, events)[-1]
     raise WorldtestError(f"unknown option source {source!r}")
 
 
@@ -208,6 +286,11 @@ def _candidates(program: Program, seed: int, events: list[Event], key_at: int,
             cont.append(event_text(ev))
         if len(cont) == tail:
             sources.append({"kind": "actions", "from": key_at, "actions": cont})
+    sites = perturbation_sites(program)
+    for i in rng.permutation(len(sites))[:10]:
+        line, col, was = sites[int(i)]
+        now = str(int(was) + (1 if rng.random() < 0.5 else -1))
+        sources.append({"kind": "perturbed", "line": line, "col": col, "was": was, "now": now})
     if wrong is not None:
         sources.append({"kind": "wrong-program"})
     return sources
@@ -259,32 +342,35 @@ def derive_mfp(env: str, program: Program, *, wrong: Program | None = None,
                 sources.append((src, source_frame(program, seed, events, src, frames, wrong)))
             except AutumnError:
                 continue
+        before = frames[key_at]
         best = None
         for rect in _rects(changed):
             truth = patch(frames[-1], rect)
-            by_kind: dict[str, list[tuple[int, str, np.ndarray, dict]]] = {}
+            tb = border_similarity(frames[-1], rect, truth)
+            tp = persistence_similarity(before, rect, truth)
+            by_kind: dict[str, list[tuple[int, int, str, np.ndarray, dict]]] = {}
             seen = {truth.tobytes()}
+            hard_b = hard_p = False
             for src, frame in sources:
                 p = patch(frame, rect)
                 if p.tobytes() not in seen:
                     seen.add(p.tobytes())
+                    # How many similarity-only baselines this distractor ties or beats.
+                    b = border_similarity(frames[-1], rect, p) >= tb
+                    q = persistence_similarity(before, rect, p) >= tp
+                    hard_b, hard_p = hard_b or b, hard_p or q
                     by_kind.setdefault(src["kind"], []).append(
-                        (int((p != truth).sum()), repr(src), p, src))
-            score = (min(len(seen) - 1, 5), len(by_kind), int(changed[rect[1]:rect[1] + rect[3],
-                     rect[0]:rect[0] + rect[2]].sum()))
+                        (-(b + q), int((p != truth).sum()), repr(src), p, src, b, q))
+            score = (min(len(seen) - 1, 5), hard_b + hard_p, len(by_kind),
+                     int(changed[rect[1]:rect[1] + rect[3], rect[0]:rect[0] + rect[2]].sum()))
             if best is None or score > best[0]:
                 best = (score, rect, truth, by_kind)
         if best is None or best[0][0] < 5:
             continue
         _, rect, truth, by_kind = best
-        options: list[tuple[np.ndarray, dict[str, Any]]] = []
         for lst in by_kind.values():
-            lst.sort(key=lambda item: item[:2])
-        while len(options) < 5:
-            for kind in ("tick", "actions", "seed", "wrong-program"):
-                if by_kind.get(kind) and len(options) < 5:
-                    _, _, p, src = by_kind[kind].pop(0)
-                    options.append((p, src))
+            lst.sort(key=lambda item: item[:3])
+        options = _pick_distractors(by_kind)
         answer = int(rng.integers(6))
         options.insert(answer, (truth, {"kind": "truth"}))
         x, y, w, h = rect
@@ -300,10 +386,44 @@ def derive_mfp(env: str, program: Program, *, wrong: Program | None = None,
                          "recording gave 5 distinct distractors)")
 
 
+_KINDS = ("tick", "perturbed", "actions", "seed", "wrong-program")
+
+
+def _pick_distractors(by_kind: dict[str, list]) -> list[tuple[np.ndarray, dict[str, Any]]]:
+    """Five distractors: first the ones that defeat the similarity-only baselines (one that ties
+    or beats the truth under both, else one under each), then one of each kind in turn, each
+    kind's candidates ordered hardest first, then closest to the truth."""
+    pool = sorted((item for lst in by_kind.values() for item in lst), key=lambda it: it[:3])
+    chosen: list = []
+    for want in ((True, True), (True, None), (None, True)):
+        if any((want[0] is None or c[5]) and (want[1] is None or c[6]) for c in chosen):
+            continue
+        for item in pool:
+            if (want[0] is None or item[5]) and (want[1] is None or item[6]) \
+                    and not any(item is c for c in chosen):
+                chosen.append(item)
+                break
+    for item in chosen:
+        lst = by_kind[item[4]["kind"]]
+        del lst[next(i for i, c in enumerate(lst) if c is item)]
+    while len(chosen) < 5:
+        for kind in _KINDS:
+            if by_kind.get(kind) and len(chosen) < 5:
+                chosen.append(by_kind[kind].pop(0))
+    return [(item[3], item[4]) for item in chosen]
+
+
 # -- planning -----------------------------------------------------------------------------------
 def derive_planning(env: str, program: Program, *, attempts: int = 60,
                     min_actions: int = 3) -> PlanningTask:
     """Derive the planning task of ``env`` (see the module docstring).
+
+    Difficulty is spread over the suite: breadth-first search enumerates the states reachable
+    from the start within ``DERIVE_PLAN_NODES`` states; a target depth is drawn uniformly from
+    ``min_actions`` to the deepest complete layer, and the goal is a window of a state at that
+    depth. A world whose reachable states branch too fast for that (fewer than ``min_actions``
+    complete layers) gets a goal from a short rule-exercising rollout instead. Either way the
+    stored plan is the shortest search finds for the masked goal.
 
     Raises:
         WorldtestError: no goal with a verified shortest plan was found.
@@ -311,24 +431,40 @@ def derive_planning(env: str, program: Program, *, attempts: int = 60,
     seed, rng = task_seed(env, "planning"), task_rng(env, "planning")
     start = program.start(seed)
     f0 = frame_of(start)
+    layers, complete = bfs_layers(start, max_nodes=DERIVE_LAYER_NODES,
+                                  max_ticks=DERIVE_LAYER_TICKS)
+    passive = replay(program, seed, [None] * max(complete, 8))
     for attempt in range(attempts):
-        world = start.copy()
-        try:
-            events = rollout(world, rng, int(rng.integers(3, 9)))
-        except AutumnError:
-            continue
+        if complete >= min_actions and attempt < attempts // 2:
+            # Early attempts insist on a plan near the drawn depth (so the suite spreads over
+            # difficulty); later ones take any plan of at least min_actions.
+            depth = int(rng.integers(min_actions, complete + 1))
+            shortest = max(min_actions, depth * 2 // 3) if attempt < attempts // 4 \
+                else min_actions
+            world, events = layers[depth][int(rng.integers(len(layers[depth])))]
+        else:
+            shortest = min_actions
+            world = start.copy()
+            try:
+                events = rollout(world, rng, int(rng.integers(3, 9)))
+            except AutumnError:
+                continue
         final = frame_of(world)
-        changed = final != f0
+        # The goal window sits on what the actions changed: cells that differ both from frame
+        # 0 and from the frame that waiting as long would give.
+        idle = passive[len(events)] if len(events) < len(passive) else frame_of(
+            _idle(program, seed, len(events)))
+        changed = (final != f0) & (final != idle)
         if not changed.any():
             continue
-        x, y, w, h = _window(changed, rng)
+        x, y, w, h = _window(changed, rng, GOAL_WINDOW)
         mask = np.zeros_like(f0)
         mask[y:y + h, x:x + w] = changed[y:y + h, x:x + w]
         clicks = [(e[1], e[2]) for e in events if isinstance(e, tuple)]
         clicks += [(int(cx), int(cy)) for cy, cx in zip(*np.nonzero(mask))]
         result = bfs(start, goal_test(final, mask), max_depth=len(events),
                      max_nodes=DERIVE_PLAN_NODES, extra_cells=clicks)
-        if result.plan is None or not result.exhausted or len(result.plan) < min_actions \
+        if result.plan is None or not result.exhausted or len(result.plan) < shortest \
                 or all(e is None for e in result.plan):
             continue  # unreachable in budget, trivial, or reached by waiting alone
         return PlanningTask(
@@ -337,6 +473,13 @@ def derive_planning(env: str, program: Program, *, attempts: int = 60,
             goal=final, mask=mask, optimal_actions=len(result.plan),
             plan=[event_text(e) for e in result.plan])
     raise WorldtestError(f"{env}: could not derive a planning task in {attempts} attempts")
+
+
+def _idle(program: Program, seed: int, n: int) -> World:
+    world = program.start(seed)
+    for _ in range(n):
+        world.step(None)
+    return world
 
 
 def derive(root: Path, envs: list[str] | None = None, *, families: tuple[str, ...] = ("mfp",

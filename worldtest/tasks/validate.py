@@ -6,7 +6,8 @@ For each task, every check of protocol section 3's "task quality" paragraphs:
   every recorded frame outside the mask; the option at ``answer`` is the true content of the mask
   in the final frame; the six options are pairwise distinct; and every distractor is re-derived
   from its recorded source (another tick, another seed, other actions, the CD wrong program), so
-  each is the mask region of a frame the program can produce.
+  each is the mask region of a frame the program can produce (a rule perturbation's literal
+  must still be where its source says).
 - Planning (3.2): the goal is not met at tick 0; the witness plan meets it at its last action and
   not before; breadth-first search finds no shorter plan (so ``optimal_actions`` is the shortest
   the validator finds); the plan fits the horizon.
@@ -15,6 +16,10 @@ For each task, every check of protocol section 3's "task quality" paragraphs:
   rollouts, the first frame where the two programs differ is exactly the first frame where the
   trigger holds (frame T - 1), or neither happens.
 - Finally the oracle agent plays each task through the real protocol and must score 1.0.
+
+Over the whole suite: the similarity-only MFP baselines (:mod:`worldtest.tasks.baselines`) must
+stay at most ``SIMILARITY_LIMIT`` once there are ``SIMILARITY_MIN_TASKS`` MFP tasks, and the
+distribution of ``optimal_actions`` is printed.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ __all__ = ["Problem", "validate", "validate_task", "parse_events", "cd_rollout",
            "N_CD_ROLLOUTS"]
 
 N_CD_ROLLOUTS = 24
+SIMILARITY_MIN_TASKS = 20  # suites smaller than this are too noisy for the baseline check
 CD_ROLLOUT_LENGTH = 80
 HORIZON = 300
 
@@ -312,4 +318,32 @@ def validate(root: Path | None, envs: list[str] | None = None, *, oracle: bool =
             if echo is not None:
                 echo(f"{env}/{family}: " + ("ok" if not found else f"{len(found)} problem(s)"))
             problems += found
+    problems += _suite_checks(suite, names, echo)
     return problems
+
+
+def _suite_checks(suite: Any, names: list[str], echo: Any) -> list[Problem]:
+    """Suite-wide figures: the similarity-only MFP baselines (which must stay near chance once
+    the suite has at least ``SIMILARITY_MIN_TASKS`` MFP tasks) and the plan-length spread."""
+    from worldtest.tasks.baselines import SIMILARITY_LIMIT, suite_scores
+    mfp, plans = [], []
+    for env in names:
+        try:
+            mfp.append(suite.task(env, "mfp"))
+            plans.append(suite.task(env, "planning").optimal_actions)
+        except WorldtestError:
+            continue  # already reported per task
+    scores = suite_scores(mfp)
+    if echo is not None and mfp:
+        echo(f"similarity-only MFP baselines over {len(mfp)} tasks (chance 0.167): " +
+             ", ".join(f"{k} {v:.3f}" for k, v in scores.items()))
+    if echo is not None and plans:
+        echo(f"planning optimal_actions over {len(plans)} tasks: min {min(plans)}, median "
+             f"{float(np.median(plans)):g}, max {max(plans)}; "
+             f"{', '.join(f'{k}:{plans.count(k)}' for k in sorted(set(plans)))}")
+    if len(mfp) < SIMILARITY_MIN_TASKS:
+        return []
+    return [Problem("suite/mfp", f"{name} baseline", f"picks the truth with mean score "
+                    f"{value:.3f} over {len(mfp)} tasks, above {SIMILARITY_LIMIT}: the unmasked "
+                    "cells give the answer away")
+            for name, value in scores.items() if value > SIMILARITY_LIMIT]

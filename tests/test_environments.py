@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import textwrap
 import tomllib
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -785,12 +786,46 @@ def random_action(rng: np.random.Generator, grid: list[list[str]], background: s
     return ("click", int(rng.integers(size)), int(rng.integers(size)))
 
 
-def test_six_environments_exist_and_their_metadata_loads():
+def test_the_environments_exist_and_their_metadata_loads():
     assert set(PROGRAMS) >= {"ice", "particles", "collector", "gravity", "ants", "lamp"}
     assert set(metadata()) == set(PROGRAMS)
     specs = Suite(ENV_DIR.parent).envs  # the loader the benchmark itself uses
     assert set(specs) == set(PROGRAMS)
     assert all(spec.program == ENV_DIR / f"{name}.sexp" for name, spec in specs.items())
+
+
+def test_the_suite_has_the_papers_profile():
+    # AutumnBench: 43 environments, 19 of them stochastic, grids from 3x3 to 25x25, most 16x16
+    # (Warrier et al. 2025, the benchmark's description; issue 3).
+    meta = metadata()
+    assert len(meta) == 43
+    assert sum(entry["stochastic"] for entry in meta.values()) == 19
+    sizes = Counter(entry["grid_size"] for entry in meta.values())
+    assert min(sizes) == 3 and max(sizes) == 25
+    assert sizes.most_common(1)[0][0] == 16 and sizes[16] > len(meta) / 2
+
+
+@pytest.mark.parametrize("name", PROGRAMS)
+def test_environment_responds_to_the_player(name):
+    """Some arrow or click on a drawn cell changes what the world shows within a second of
+    world time (8 ticks), compared with waiting, from frame 0 or after a few random actions."""
+    from worldtest.search import candidate_events
+
+    world = start(name, seed=3)
+    rng = np.random.default_rng(0)
+    for _ in range(4):
+        for ev in candidate_events(world)[1:]:
+            acted, waited = world.copy(), world.copy()
+            acted.step(ev)
+            waited.step(None)
+            for _ in range(8):
+                if acted.grid() != waited.grid():
+                    return
+                acted.step(None)
+                waited.step(None)
+        for _ in range(5):
+            world.step(event(("noop", "left", "right", "up", "down")[int(rng.integers(5))]))
+    pytest.fail(f"{name}: no arrow or click changes the frame")
 
 
 @pytest.mark.parametrize("name", PROGRAMS)

@@ -43,7 +43,8 @@ def test_every_registered_env_passes_the_checker(env_id):
     rgb = gym.make(env_id, obs_mode="rgb")
     check_env(rgb.unwrapped)
     obs, _ = rgb.reset(seed=1)
-    assert obs.shape == (16, 16, 3) and obs.dtype == np.uint8
+    n = Suite().spec(env_id.split("/")[1].split("-")[0]).grid_size
+    assert obs.shape == (n, n, 3) and obs.dtype == np.uint8
 
 
 def test_layout_indices():

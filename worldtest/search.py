@@ -69,7 +69,8 @@ class SearchResult:
 
 def bfs(start: World, is_goal: Callable[[World], bool], *, max_depth: int,
         max_nodes: int = 20_000, extra_cells: Iterable[tuple[int, int]] = (),
-        events: Callable[[World], list[Event]] | None = None) -> SearchResult:
+        events: Callable[[World], list[Event]] | None = None,
+        max_ticks: int | None = None) -> SearchResult:
     """Breadth-first search from ``start`` for the first state where ``is_goal`` holds.
 
     Args:
@@ -79,6 +80,8 @@ def bfs(start: World, is_goal: Callable[[World], bool], *, max_depth: int,
         max_nodes: budget of search nodes (forked worlds).
         extra_cells: clicks to offer besides the non-background cells.
         events: override of the action set (a function of the world).
+        max_ticks: budget of ticks stepped, duplicates included (None: no such budget); it
+            bounds the cost where most actions lead back to known states.
 
     Returns:
         A :class:`SearchResult`; ``plan == []`` if ``start`` already satisfies ``is_goal``.
@@ -89,12 +92,16 @@ def bfs(start: World, is_goal: Callable[[World], bool], *, max_depth: int,
         return SearchResult([], 1, True)
     seen = {start.state_key(("click",))}
     frontier: deque[tuple[World, list[Event]]] = deque([(start, [])])
-    nodes = 1
+    nodes = ticks = 1
+    tick_budget = max_ticks if max_ticks is not None else float("inf")
     while frontier:
         world, path = frontier.popleft()
         if len(path) >= max_depth:
             continue
         for ev in actions(world):
+            ticks += 1
+            if ticks > tick_budget:
+                return SearchResult(None, nodes, False)
             child = world.copy()
             try:
                 child.step(ev)

@@ -53,6 +53,7 @@ MAX_MASK = 5           # the largest side of an MFP mask, in cells
 GOAL_WINDOW = 8        # the largest side of a planning goal's window of masked cells
 MAX_PLAN_NODES = 30_000   # search budget of the validator's optimality proof
 DERIVE_PLAN_NODES = 6_000  # budget of one derivation attempt (cheap failures)
+DERIVE_PLAN_TICKS = 60_000  # ... in ticks, which bounds what the validator's proof costs
 DERIVE_LAYER_NODES = 3_000  # states enumerated to draw planning goals at a spread of depths
 DERIVE_LAYER_TICKS = 100_000  # ... and the ticks that enumeration may step
 
@@ -463,7 +464,8 @@ def derive_planning(env: str, program: Program, *, attempts: int = 60,
         clicks = [(e[1], e[2]) for e in events if isinstance(e, tuple)]
         clicks += [(int(cx), int(cy)) for cy, cx in zip(*np.nonzero(mask))]
         result = bfs(start, goal_test(final, mask), max_depth=len(events),
-                     max_nodes=DERIVE_PLAN_NODES, extra_cells=clicks)
+                     max_nodes=DERIVE_PLAN_NODES, max_ticks=DERIVE_PLAN_TICKS,
+                     extra_cells=clicks)
         if result.plan is None or not result.exhausted or len(result.plan) < shortest \
                 or all(e is None for e in result.plan):
             continue  # unreachable in budget, trivial, or reached by waiting alone

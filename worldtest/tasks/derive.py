@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -56,6 +56,7 @@ DERIVE_PLAN_NODES = 6_000  # budget of one derivation attempt (cheap failures)
 DERIVE_PLAN_TICKS = 60_000  # ... in ticks, which bounds what the validator's proof costs
 DERIVE_LAYER_NODES = 3_000  # states enumerated to draw planning goals at a spread of depths
 DERIVE_LAYER_TICKS = 100_000  # ... and the ticks that enumeration may step
+MAX_ROLLOUT = 8        # the longest rollout a fallback planning goal comes from
 
 
 def task_seed(env: str, family: str) -> int:
@@ -166,7 +167,7 @@ def perturbation_sites(program: Program) -> list[tuple[int, int, str]]:
     return out
 
 
-_PERTURBED: dict[tuple[int, int, int, str], Program] = {}
+_PERTURBED: dict[tuple[str, str], Program] = {}
 
 
 def perturbed_program(program: Program, line: int, col: int, was: str, now: str) -> Program:
@@ -176,9 +177,6 @@ def perturbed_program(program: Program, line: int, col: int, was: str, now: str)
         WorldtestError: no such literal at that place (the program changed since derivation).
         AutumnError: the perturbed program does not compile.
     """
-    key = (id(program), line, col, now)
-    if key in _PERTURBED:
-        return _PERTURBED[key]
     lines = program.source.text.split("\n")
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     end = col - 1 + len(was)
@@ -186,7 +184,10 @@ def perturbed_program(program: Program, line: int, col: int, was: str, now: str)
         raise WorldtestError(f"{program.source.filename}:{line}:{col}: expected the literal "
                              f"{was!r} for a rule perturbation")
     lines[line - 1] = text[:col - 1] + now + text[end:]
-    made = Program("\n".join(lines), f"{program.source.filename} (perturbed at {line}:{col})",
+    key = ("\n".join(lines), program.order)
+    if key in _PERTURBED:
+        return _PERTURBED[key]
+    made = Program(key[0], f"{program.source.filename} (perturbed at {line}:{col})",
                    order=program.order)
     if len(_PERTURBED) > 256:
         _PERTURBED.clear()
@@ -349,19 +350,19 @@ def derive_mfp(env: str, program: Program, *, wrong: Program | None = None,
             truth = patch(frames[-1], rect)
             tb = border_similarity(frames[-1], rect, truth)
             tp = persistence_similarity(before, rect, truth)
-            by_kind: dict[str, list[tuple[int, int, str, np.ndarray, dict]]] = {}
+            by_kind: dict[str, list[_Candidate]] = {}
             seen = {truth.tobytes()}
             hard_b = hard_p = False
             for src, frame in sources:
                 p = patch(frame, rect)
                 if p.tobytes() not in seen:
                     seen.add(p.tobytes())
-                    # How many similarity-only baselines this distractor ties or beats.
+                    # Whether each similarity-only baseline finds it at least as likely.
                     b = border_similarity(frames[-1], rect, p) >= tb
                     q = persistence_similarity(before, rect, p) >= tp
                     hard_b, hard_p = hard_b or b, hard_p or q
                     by_kind.setdefault(src["kind"], []).append(
-                        (-(b + q), int((p != truth).sum()), repr(src), p, src, b, q))
+                        _Candidate(-(b + q), int((p != truth).sum()), repr(src), p, src, b, q))
             score = (min(len(seen) - 1, 5), hard_b + hard_p, len(by_kind),
                      int(changed[rect[1]:rect[1] + rect[3], rect[0]:rect[0] + rect[2]].sum()))
             if best is None or score > best[0]:
@@ -370,7 +371,7 @@ def derive_mfp(env: str, program: Program, *, wrong: Program | None = None,
             continue
         _, rect, truth, by_kind = best
         for lst in by_kind.values():
-            lst.sort(key=lambda item: item[:3])
+            lst.sort(key=_Candidate.order)
         options = _pick_distractors(by_kind)
         answer = int(rng.integers(6))
         options.insert(answer, (truth, {"kind": "truth"}))
@@ -390,28 +391,48 @@ def derive_mfp(env: str, program: Program, *, wrong: Program | None = None,
 _KINDS = ("tick", "perturbed", "actions", "seed", "wrong-program")
 
 
-def _pick_distractors(by_kind: dict[str, list]) -> list[tuple[np.ndarray, dict[str, Any]]]:
+class _Candidate(NamedTuple):
+    """A distinct distractor candidate for one mask rectangle."""
+
+    hardness: int        # minus the number of similarity baselines it ties or beats the truth on
+    distance: int        # cells that differ from the truth
+    name: str            # repr of its source, the final tie-break
+    patch: np.ndarray
+    source: dict[str, Any]
+    border: bool         # the border baseline finds it at least as similar as the truth
+    persistence: bool    # the persistence baseline does
+
+    def order(self) -> tuple[int, int, str]:
+        """Hardest first, then closest to the truth, then by source."""
+        return self.hardness, self.distance, self.name
+
+
+def _pick_distractors(by_kind: dict[str, list[_Candidate]]
+                      ) -> list[tuple[np.ndarray, dict[str, Any]]]:
     """Five distractors: first the ones that defeat the similarity-only baselines (one that ties
     or beats the truth under both, else one under each), then one of each kind in turn, each
-    kind's candidates ordered hardest first, then closest to the truth."""
-    pool = sorted((item for lst in by_kind.values() for item in lst), key=lambda it: it[:3])
-    chosen: list = []
-    for want in ((True, True), (True, None), (None, True)):
-        if any((want[0] is None or c[5]) and (want[1] is None or c[6]) for c in chosen):
+    kind's candidates in :meth:`_Candidate.order`."""
+    pool = sorted((c for lst in by_kind.values() for c in lst), key=_Candidate.order)
+    chosen: list[_Candidate] = []
+
+    def fits(c: _Candidate, border: bool, persistence: bool) -> bool:
+        return (c.border or not border) and (c.persistence or not persistence)
+
+    for want in ((True, True), (True, False), (False, True)):
+        if any(fits(c, *want) for c in chosen):
             continue
-        for item in pool:
-            if (want[0] is None or item[5]) and (want[1] is None or item[6]) \
-                    and not any(item is c for c in chosen):
-                chosen.append(item)
-                break
-    for item in chosen:
-        lst = by_kind[item[4]["kind"]]
-        del lst[next(i for i, c in enumerate(lst) if c is item)]
+        pick = next((c for c in pool if fits(c, *want) and
+                     not any(c is d for d in chosen)), None)
+        if pick is not None:
+            chosen.append(pick)
+    for c in chosen:
+        lst = by_kind[c.source["kind"]]
+        del lst[next(i for i, d in enumerate(lst) if d is c)]
     while len(chosen) < 5:
         for kind in _KINDS:
             if by_kind.get(kind) and len(chosen) < 5:
                 chosen.append(by_kind[kind].pop(0))
-    return [(item[3], item[4]) for item in chosen]
+    return [(c.patch, c.source) for c in chosen]
 
 
 # -- planning -----------------------------------------------------------------------------------
@@ -420,7 +441,7 @@ def derive_planning(env: str, program: Program, *, attempts: int = 60,
     """Derive the planning task of ``env`` (see the module docstring).
 
     Difficulty is spread over the suite: breadth-first search enumerates the states reachable
-    from the start within ``DERIVE_PLAN_NODES`` states; a target depth is drawn uniformly from
+    from the start within ``DERIVE_LAYER_NODES`` states and ``DERIVE_LAYER_TICKS`` ticks; a target depth is drawn uniformly from
     ``min_actions`` to the deepest complete layer, and the goal is a window of a state at that
     depth. A world whose reachable states branch too fast for that (fewer than ``min_actions``
     complete layers) gets a goal from a short rule-exercising rollout instead. Either way the
@@ -434,7 +455,9 @@ def derive_planning(env: str, program: Program, *, attempts: int = 60,
     f0 = frame_of(start)
     layers, complete = bfs_layers(start, max_nodes=DERIVE_LAYER_NODES,
                                   max_ticks=DERIVE_LAYER_TICKS)
-    passive = replay(program, seed, [None] * max(complete, 8))
+    # Frames of waiting alone, as long as any goal's actions (a layer's depth, or a rollout's
+    # at most MAX_ROLLOUT actions).
+    passive = replay(program, seed, [None] * max(complete, MAX_ROLLOUT))
     for attempt in range(attempts):
         if complete >= min_actions and attempt < attempts // 2:
             # Early attempts insist on a plan near the drawn depth (so the suite spreads over
@@ -447,15 +470,13 @@ def derive_planning(env: str, program: Program, *, attempts: int = 60,
             shortest = min_actions
             world = start.copy()
             try:
-                events = rollout(world, rng, int(rng.integers(3, 9)))
+                events = rollout(world, rng, int(rng.integers(3, MAX_ROLLOUT + 1)))
             except AutumnError:
                 continue
         final = frame_of(world)
         # The goal window sits on what the actions changed: cells that differ both from frame
         # 0 and from the frame that waiting as long would give.
-        idle = passive[len(events)] if len(events) < len(passive) else frame_of(
-            _idle(program, seed, len(events)))
-        changed = (final != f0) & (final != idle)
+        changed = (final != f0) & (final != passive[len(events)])
         if not changed.any():
             continue
         x, y, w, h = _window(changed, rng, GOAL_WINDOW)
@@ -475,13 +496,6 @@ def derive_planning(env: str, program: Program, *, attempts: int = 60,
             goal=final, mask=mask, optimal_actions=len(result.plan),
             plan=[event_text(e) for e in result.plan])
     raise WorldtestError(f"{env}: could not derive a planning task in {attempts} attempts")
-
-
-def _idle(program: Program, seed: int, n: int) -> World:
-    world = program.start(seed)
-    for _ in range(n):
-        world.step(None)
-    return world
 
 
 def derive(root: Path, envs: list[str] | None = None, *, families: tuple[str, ...] = ("mfp",

@@ -74,6 +74,24 @@ def expect(text: str) -> str:
     return textwrap.dedent(text).strip("\n")
 
 
+def draw_stream(seed: int):
+    """The reference generator, written from autumn-language.md section 6 (not the
+    interpreter's): a coroutine that answers each modulus ``m`` sent in with ``draw(m)``.
+    Prime it with ``next()``."""
+    s = seed % 2**32
+    m = yield
+    while True:
+        s = ((48271 * s) & 0xFFFFFFFF) % 2147483647
+        m = yield s % m
+
+
+def draws(seed: int, m: int, n: int) -> list[int]:
+    """The first ``n`` draws ``draw(m)`` of the generator from ``seed``."""
+    stream = draw_stream(seed)
+    next(stream)
+    return [stream.send(m) for _ in range(n)]
+
+
 def count(world, letter: str) -> int:
     return board(world).count(letter)
 

@@ -9,21 +9,7 @@ autumn-language.md section 6). Ticks count from frame 0: the first action makes 
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from test_environments import board, count, expect, play, start  # noqa: E402
-
-
-def draws(seed: int):
-    """The reference generator (autumn-language.md section 6): yields draw(m) for m sent in."""
-    s = seed % 2**32
-    m = yield
-    while True:
-        s = ((48271 * s) & 0xFFFFFFFF) % 2147483647
-        m = yield s % m
+from test_environments import board, count, draw_stream, expect, play, start
 
 
 def rows_with(world, letter: str) -> list[int]:
@@ -103,7 +89,7 @@ def test_balloon_fuel_can_refills_the_tank():
 def _drifting_descent(seed: int) -> int:
     """The balloon's x after it settles, with noops only: sink on previous clock 2 mod 3,
     a uniformChoice (-1 0 1) gust on odd previous clock while airborne."""
-    gen = draws(seed)
+    gen = draw_stream(seed)
     next(gen)
     x, y = 3, 5
     for clock in range(0, 40):
@@ -171,7 +157,7 @@ def _sign(v: int) -> int:
 
 def _first_tick_birds(seed: int, hawk: tuple[int, int] | None) -> list[tuple[int, int]]:
     """Tick 1 of the bird rule from frame 0 (leader at (10, 9), occupancy = frame 0)."""
-    gen = draws(seed)
+    gen = draw_stream(seed)
     next(gen)
     occupied = set(FLOCK_BIRDS) | {(10, 9), (3, 3), (16, 4), (9, 16)}
     out = []

@@ -9,16 +9,7 @@ generator 6), not recorded from the interpreter. The first action makes frame 1.
 
 from __future__ import annotations
 
-from test_environments import board, count, expect, play, start
-
-
-def draws(seed: int, m: int, n: int) -> list[int]:
-    """The first ``n`` draws ``s mod m`` of the generator (autumn-language.md section 6)."""
-    s, out = seed, []
-    for _ in range(n):
-        s = ((48271 * s) & 0xFFFFFFFF) % 2147483647
-        out.append(s % m)
-    return out
+from test_environments import board, count, draws, expect, play, start
 
 
 def test_generator_vectors():

@@ -7,16 +7,7 @@ tests/test_environments.py. Ticks are counted from frame 0: the first action mak
 
 from __future__ import annotations
 
-from test_environments import board, count, expect, play, start
-
-
-def lcg_draws(seed: int, modulus: int, n: int) -> list[int]:
-    """The reference generator (section 6): n successive draw(modulus) values."""
-    s, out = seed, []
-    for _ in range(n):
-        s = ((48271 * s) & 0xFFFFFFFF) % 2147483647
-        out.append(s % modulus)
-    return out
+from test_environments import board, count, draws, expect, play, start
 
 
 # --- plants --------------------------------------------------------------------------------
@@ -47,7 +38,7 @@ def test_plants_frame_zero():
 
 def test_plants_rain_falls_from_a_random_cloud_cell():
     # One draw k in 0..5 per tick; k < 3 puts a drop on row 3 under cloud cell k (cloud x 6).
-    ks = lcg_draws(42, 6, 3)
+    ks = draws(42, 6, 3)
     world = start("plants")
     rows = []
     for _ in range(3):

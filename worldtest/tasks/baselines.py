@@ -1,4 +1,4 @@
-"""Similarity-only MFP baselines: how far an MFP task can be answered without the dynamics.
+"""Model-free baselines: how far a task can be answered without learning the world.
 
 Protocol 3.1 asks that answering needs the dynamics, "not a look at the unmasked cells". Issue 3
 makes that measurable: an agent that sees only the unmasked final frame and picks the most
@@ -12,6 +12,21 @@ picking uniformly among its best-scoring options (so a tie with the truth earns 
   an option's similarity is the number of its cells equal to that frame's mask region (the
   option that assumes nothing moved).
 
+Issue 15 widens this to a battery of option scorers (:data:`MFP_SCORERS`), each a function of
+what the agent sees (the masked frames, the mask, the six options) and nothing of the dynamics:
+the two above, ``consensus`` (the option most like the other five: distractors that cluster
+around the truth give it away), ``ring`` (the option whose colours best match the cells around
+the mask in the final frame), and the inverse of each (``anti-...``: the option *least* like,
+which wins wherever distractors are chosen to resemble something the truth is not), plus
+``anti-persistence+consensus`` (least like the last unmasked patch, most like the others: the
+heuristic of issue 15's report, 0.350 on the suite of derivation v2). Derivation v3 chooses
+distractors so that each scorer picks the truth about as often as chance
+(:mod:`worldtest.tasks.derive`); ``worldtest tasks validate`` measures them.
+
+For planning, :func:`open_loop_sequences` is the fixed battery of action sequences that never
+look at the screen (issue 15: each arrow held, noop only, each goal cell clicked in order, 100
+seeded random sequences); a goal one of them reaches is not a planning problem.
+
 :func:`expected_score` is the expected score of one such agent on one task: ``1/k`` when the
 truth is among ``k`` options tied for the best similarity, else 0.
 """
@@ -22,8 +37,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["BASELINES", "border_similarity", "persistence_similarity", "expected_score",
-           "suite_scores", "SIMILARITY_LIMIT"]
+__all__ = ["BASELINES", "MFP_SCORERS", "border_similarity", "persistence_similarity",
+           "expected_score", "mfp_expected_scores", "option_scores", "suite_scores",
+           "open_loop_sequences", "N_RANDOM_SEQUENCES", "SIMILARITY_LIMIT"]
 
 SIMILARITY_LIMIT = 0.30
 """The suite mean above which ``worldtest tasks validate`` reports a baseline as too strong
@@ -71,11 +87,84 @@ def persistence_similarity(before: np.ndarray, rect: tuple[int, int, int, int],
     return int((before[y:y + h, x:x + w] == option).sum())
 
 
-def expected_score(similarities: list[int], answer: int) -> float:
+def expected_score(similarities: list[float], answer: int) -> float:
     """Expected score of picking uniformly among the options of highest similarity."""
     best = max(similarities)
     tied = [i for i, s in enumerate(similarities) if s == best]
     return 1.0 / len(tied) if answer in tied else 0.0
+
+
+def ring_similarity(frame: np.ndarray, rect: tuple[int, int, int, int],
+                    option: np.ndarray) -> int:
+    """Colour agreement of ``option`` with the ring of cells around ``rect`` in ``frame``.
+
+    Args:
+        frame: ``uint8`` (H, W) final frame (cells inside ``rect`` are not read).
+        rect: ``(x, y, width, height)`` of the mask.
+        option: ``uint8`` (height, width) candidate patch.
+
+    Returns:
+        The sum over the option's colours of min(cells of that colour in the option, cells of
+        that colour in the one-cell ring around the mask, clipped to the grid): how well the
+        option's colour histogram matches the surroundings, whatever the positions.
+    """
+    x, y, w, h = rect
+    n_h, n_w = frame.shape
+    x0, y0, x1, y1 = max(x - 1, 0), max(y - 1, 0), min(x + w + 1, n_w), min(y + h + 1, n_h)
+    block = frame[y0:y1, x0:x1].copy()
+    inside = np.zeros(block.shape, dtype=bool)
+    inside[y - y0:y - y0 + h, x - x0:x - x0 + w] = True
+    ring = np.bincount(block[~inside].ravel(), minlength=256)
+    mine = np.bincount(np.asarray(option, dtype=np.uint8).ravel(), minlength=256)
+    return int(np.minimum(ring, mine).sum())
+
+
+def _agreement(options: list[np.ndarray]) -> np.ndarray:
+    """(6,) total cells each option shares (same place, same colour) with the other options."""
+    stack = np.stack([np.asarray(o) for o in options])
+    same = (stack[:, None] == stack[None, :]).reshape(len(options), len(options), -1).sum(-1)
+    return same.sum(1) - same.diagonal()
+
+
+def option_scores(frames: list[np.ndarray], rect: tuple[int, int, int, int], from_frame: int,
+                  options: list[np.ndarray]) -> dict[str, list[float]]:
+    """Every scorer of :data:`MFP_SCORERS` on one MFP task's visible data.
+
+    Args:
+        frames: the recording as the agent sees it, ``uint8`` (H, W) each, masked from
+            ``from_frame`` on (only the final frame and frame ``from_frame - 1`` are read).
+        rect: ``(x, y, width, height)`` of the mask.
+        from_frame: the first masked frame.
+        options: the six candidate patches, ``uint8`` (height, width).
+
+    Returns:
+        ``{scorer: [six scores]}``; each scorer picks (uniformly among ties) the highest.
+    """
+    final, before = frames[-1], frames[max(from_frame - 1, 0)]
+    cells = float(rect[2] * rect[3])
+    border = [float(border_similarity(final, rect, o)) for o in options]
+    persist = [float(persistence_similarity(before, rect, o)) for o in options]
+    ring = [float(ring_similarity(final, rect, o)) for o in options]
+    consensus = [float(a) for a in _agreement(options)]
+    out = {"border": border, "persistence": persist, "ring": ring, "consensus": consensus}
+    out.update({f"anti-{k}": [-v for v in vals] for k, vals in list(out.items())})
+    # Least like the last unmasked patch first, then most like the other options.
+    out["anti-persistence+consensus"] = [c / (5 * cells) - p / cells
+                                         for p, c in zip(persist, consensus)]
+    return out
+
+
+MFP_SCORERS = ("border", "persistence", "ring", "consensus", "anti-border", "anti-persistence",
+               "anti-ring", "anti-consensus", "anti-persistence+consensus")
+"""The names :func:`option_scores` returns, in a fixed order."""
+
+
+def mfp_expected_scores(task: Any) -> dict[str, float]:
+    """Each scorer's expected score on an :class:`MfpTask` (1/k for a k-way tie with the truth)."""
+    m = task.mask
+    scores = option_scores(list(task.frames), (m.x, m.y, m.width, m.height), m.from_frame,
+                           list(task.options))
+    return {name: expected_score(scores[name], task.answer) for name in MFP_SCORERS}
 
 
 def _border(task: Any) -> list[int]:
@@ -97,13 +186,52 @@ BASELINES: dict[str, Callable[[Any], list[int]]] = {"border": _border,
 
 
 def suite_scores(tasks: list[Any]) -> dict[str, float]:
-    """Mean expected score of each baseline over ``tasks`` (MfpTask instances).
+    """Mean expected score of every scorer of :data:`MFP_SCORERS` over ``tasks`` (MfpTask).
 
     Returns:
-        ``{"border": mean, "persistence": mean}``; NaN for an empty list.
+        ``{scorer: mean}`` in :data:`MFP_SCORERS` order; NaN for an empty list.
     """
-    out = {}
-    for name, fn in BASELINES.items():
-        scores = [expected_score(fn(t), t.answer) for t in tasks]
-        out[name] = float(np.mean(scores)) if scores else float("nan")
+    per_task = [mfp_expected_scores(t) for t in tasks]
+    return {name: float(np.mean([s[name] for s in per_task])) if per_task else float("nan")
+            for name in MFP_SCORERS}
+
+
+N_RANDOM_SEQUENCES = 100
+"""Seeded random sequences in the open-loop planning battery (issue 15)."""
+
+
+def open_loop_sequences(grid_size: int, mask: np.ndarray, horizon: int, seed: int,
+                        n_random: int = N_RANDOM_SEQUENCES) -> dict[str, list[Any]]:
+    """The open-loop planning battery: action sequences chosen without looking at the screen.
+
+    Args:
+        grid_size: cells per side (clicks take 0..grid_size-1).
+        mask: the goal's 0/1 mask, ``uint8`` (H, W); its 1-cells are the goal cells.
+        horizon: the sequences' length, in actions (one tick each).
+        seed: seeds the random sequences (``numpy.random.default_rng(seed)``).
+        n_random: how many random sequences.
+
+    Returns:
+        ``{name: events}`` (interpreter events: None = noop, an arrow name, or
+        ``("click", x, y)``): ``hold-<arrow>`` for each arrow, ``noop``, ``click-goal-cells``
+        (each goal cell clicked in row-major order, the cycle repeated to the horizon), and
+        ``random-<i>`` (uniform over noop, the arrows and a click on a uniform cell, each with
+        probability 1/3 for the kind: noop, arrow or click).
+    """
+    out: dict[str, list[Any]] = {f"hold-{a}": [a] * horizon
+                                 for a in ("left", "right", "up", "down")}
+    out["noop"] = [None] * horizon
+    ys, xs = np.nonzero(np.asarray(mask))
+    cells = [("click", int(x), int(y)) for y, x in zip(ys.tolist(), xs.tolist())]
+    if cells:
+        out["click-goal-cells"] = [cells[i % len(cells)] for i in range(horizon)]
+    rng = np.random.default_rng(seed)
+    arrows = ("left", "right", "up", "down")
+    for i in range(n_random):
+        kinds = rng.integers(3, size=horizon)
+        arrow = rng.integers(4, size=horizon)
+        xy = rng.integers(grid_size, size=(horizon, 2))
+        out[f"random-{i}"] = [None if k == 0 else arrows[a] if k == 1 else
+                              ("click", int(c[0]), int(c[1]))
+                              for k, a, c in zip(kinds.tolist(), arrow.tolist(), xy)]
     return out

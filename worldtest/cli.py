@@ -26,6 +26,18 @@ __all__ = ["main", "build_parser"]
 
 FAMILIES = ("mfp", "planning", "cd")
 DEFAULT_AGENTS = ("random", "oracle")
+EXIT_MAX_COST = 3
+"""Exit status of ``worldtest run`` when ``--max-cost`` left episodes unstarted."""
+
+
+def _usd(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an amount in USD, got {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a finite amount >= 0, got {text!r}")
+    return value
 
 
 def _non_negative(text: str) -> int:
@@ -131,11 +143,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
             cache_dir=Path(args.cache_dir) if args.cache_dir else None,
             cache=not args.no_cache,
             concurrency=args.concurrency,
+            max_cost=args.max_cost,
+            input_price=args.input_price,
+            output_price=args.output_price,
         )
     except ValidationError as err:
         raise ConfigError(f"invalid run settings: {err}") from None
     console = Console()
-    done = runner.run(config, console=console, show_progress=not args.no_progress)
+    if args.dry_run:
+        _print_estimate(runner.estimate(config), console)
+        return 0
+    spending = runner.Spending()
+    done = runner.run(config, console=console, show_progress=not args.no_progress,
+                      spending=spending)  # fmt: skip
 
     run_agents = set(agents) | {r.agent for r in done}
     run_tasks = {r.task_id for r in done}
@@ -149,7 +169,53 @@ def _cmd_run(args: argparse.Namespace) -> int:
     print_leaderboard(summaries, console)
     if args.summary_json:
         _write_summary_json(Path(args.summary_json), summaries)
+    if spending.not_started:
+        print(f"--max-cost {spending.max_cost:g} USD reached (spent {spending.spent_usd:.4f} "
+              f"USD): {spending.not_started} episode(s) not started", file=sys.stderr)
+        return EXIT_MAX_COST
     return 0
+
+
+def _print_estimate(rows: Sequence[object], console: object) -> None:
+    """The ``--dry-run`` table: one row per agent, then the total (``runner.estimate``)."""
+    from rich.table import Table
+
+    def money(v: float | None) -> str:
+        return "-" if v is None else f"{v:,.2f}"
+
+    def tok(n: int) -> str:
+        for unit, size in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+            if n >= size:
+                return f"{n / size:.{0 if n >= 100 * size else 1}f}{unit}"
+        return str(n)
+
+    table = Table(box=None, pad_edge=False, header_style="bold", title="estimate before any call "
+                  "(calls at most; tokens and USD expected)", title_justify="left")  # fmt: skip
+    for name in ("agent", "eps", "calls", "in tok", "out tok", "max in", "budget", "USD",
+                 "worst"):  # fmt: skip
+        table.add_column(name, justify="left" if name == "agent" else "right",
+                         no_wrap=name != "agent", overflow="fold",
+                         min_width=12 if name == "agent" else None)
+    for r in rows:
+        budget = "-" if r.max_input_tokens is None else tok(r.max_input_tokens) if \
+            r.max_input_tokens else "none"  # fmt: skip
+        table.add_row(r.agent, str(r.episodes), tok(r.calls), tok(r.input_tokens),
+                      tok(r.output_tokens), tok(r.largest_input_tokens), budget,
+                      money(r.cost_usd), money(r.worst_cost_usd))  # fmt: skip
+    costs = [r.cost_usd for r in rows]
+    worst = [r.worst_cost_usd for r in rows]
+    table.add_row("total", str(sum(r.episodes for r in rows)), tok(sum(r.calls for r in rows)),
+                  tok(sum(r.input_tokens for r in rows)),
+                  tok(sum(r.output_tokens for r in rows)), "", "",
+                  money(None if None in costs else sum(costs)),
+                  money(None if None in worst else sum(worst)), style="bold")  # fmt: skip
+    say = console.print  # type: ignore[attr-defined]
+    say(table)
+    stored = sum(r.stored for r in rows)
+    say(f"eps: episodes to run ({stored} already in the results are skipped). in tok, out tok: "
+        "all calls' tokens; max in: the largest call's input; budget: the context budget per "
+        "call. worst: every reply max_output_tokens long. '-': no prices (--input-price, "
+        "--output-price). Replies in the response cache cost nothing.")
 
 
 def _in_selection(
@@ -367,6 +433,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--summary-json", metavar="PATH", help="also write the summary as JSON")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.add_argument("--max-cost", type=_usd, metavar="USD",
+                     help="start no new episode once this run's episodes have spent USD "
+                     "(episodes in flight finish; exit status 3 if some were not started)")
+    run.add_argument("--dry-run", action="store_true",
+                     help="print the episodes, calls, tokens and cost each agent would take, "
+                     "then exit without running (no call, no API key needed)")
     llm = run.add_argument_group(
         "model agents", "--agent llm with these flags, or --agent agents/NAME.toml (or NAME)"
     )
@@ -383,6 +455,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="response cache of model agents (default: .worldtest-cache/llm)")
     llm.add_argument("--no-cache", action="store_true",
                      help="call the model even when the response cache has the reply")
+    llm.add_argument("--input-price", type=_usd, metavar="USD_PER_MTOK",
+                     help="input price of the model agents, USD per million tokens "
+                     "(overrides the presets')")
+    llm.add_argument("--output-price", type=_usd, metavar="USD_PER_MTOK",
+                     help="output price of the model agents, USD per million tokens "
+                     "(overrides the presets')")
     run.set_defaults(func=_cmd_run)
 
     report = sub.add_parser(
@@ -511,7 +589,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Returns:
         The exit status: 0 on success, 1 on a worldtest error (printed to stderr) or failed
-        validation, 2 on a usage error, 130 when interrupted with Ctrl-C.
+        validation, 2 on a usage error, 3 when ``run --max-cost`` left episodes unstarted
+        (:data:`EXIT_MAX_COST`), 130 when interrupted with Ctrl-C.
     """
     parser = build_parser()
     try:

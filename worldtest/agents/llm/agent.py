@@ -5,8 +5,11 @@ to send by the context policy (:mod:`.conversation`), calls the endpoint (:mod:`
 with retries and the response cache), reads the first valid action out of the reply
 (:mod:`.parse`) and returns it. Everything is recorded: the episode record's ``usage`` holds
 the totals (``calls``, ``input_tokens``, ``output_tokens``, ``cost_usd`` ...), its
-``transcript`` every message once and, per call, the messages sent, the reply received, the
-action taken, tokens, cost, attempts and errors.
+``transcript`` every message once and, per call, the messages sent, the reply received (whole:
+the history keeps it cut to ``conversation.HISTORY_REPLY_CHARS``), the action taken, tokens
+(estimated before, reported after), cost, attempts and errors. The context budget
+(``[context] max_input_tokens``) is kept by the conversation; its estimate is scaled by the
+ratio of reported to estimated input tokens of the previous call (within 1/4..4).
 
 The agent implements both :class:`~worldtest.agents.base.Agent` (``act``, on a private event
 loop) and :class:`~worldtest.agents.base.AsyncAgent` (``act_async``, ``clone``), which the
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 from pathlib import Path
 from typing import Any
@@ -34,6 +38,8 @@ from worldtest.agents.llm.providers import Reply
 from worldtest.agents.llm.render import observation_parts
 
 __all__ = ["LlmAgent"]
+
+_SCALE_MAX = 4.0  # the estimate is scaled by at most this factor, up or down
 
 
 class LlmAgent:
@@ -89,8 +95,9 @@ class LlmAgent:
     def reset_state(self) -> None:
         """Forget the episode: conversation, calls, notes."""
         ctx = self.preset.context
-        self.conversation = Conversation(ctx.history, ctx.window)
+        self.conversation = Conversation(ctx.history, ctx.window, ctx.max_input_tokens)
         self.calls: list[dict[str, Any]] = []
+        self._scale = 1.0  # reported / estimated input tokens of the last call
         self._note: str | None = None
         self._last_frame: np.ndarray | None = None
         self.salt: int | None = None
@@ -117,13 +124,19 @@ class LlmAgent:
             raise RuntimeError("LlmAgent.act before reset(start)")
         ctx, conv, step = self.preset.context, self.conversation, len(self.calls)
         conv.set_system(system_prompt(obs.phase, self._start, ctx.scratchpad))
+        if self._note is not None:
+            # Our own note says why the last reply was refused, naming only what was wrong;
+            # the protocol's message says the same with every action of every phase.
+            obs = dataclasses.replace(obs, message=None)
         intro = "\n\n".join(
             t for t in (phase_opening(obs.phase) if obs.first else "", self._note) if t
         )
         parts = observation_parts(obs, self._start, ctx.observation, ctx.cell_px, intro)
         conv.add_user(parts, obs.phase, step + 1, self._summary(obs))
-        sent = conv.to_send()
-        call: dict[str, Any] = {"step": step, "phase": obs.phase, "sent": runs(sent)}
+        sent = conv.to_send(self._scale)
+        call: dict[str, Any] = {"step": step, "phase": obs.phase, "sent": runs(sent),
+                                "estimated_input_tokens": conv.estimate,
+                                "trimmed_turns": conv.trimmed}  # fmt: skip
         self.calls.append(call)
         try:
             result = await self.http.complete(
@@ -133,6 +146,9 @@ class LlmAgent:
             call.update(error=str(err), attempts=err.attempts, errors=err.errors)
             raise
         reply = result.reply
+        if reply.input_tokens > 0 and conv.estimate > 0:
+            raw = conv.estimate / self._scale
+            self._scale = min(_SCALE_MAX, max(1 / _SCALE_MAX, reply.input_tokens / raw))
         parsed = extract_action(reply.text, obs, self._start.grid_size)
         self._note = parsed.note
         call["reply_message"] = conv.add_assistant(
@@ -185,8 +201,8 @@ class LlmAgent:
     def _summary(self, obs: Observation) -> str:
         """One line for the ``summary`` context policy: what this observation showed."""
         bits = []
-        if obs.message:
-            bits.append(f"harness: {obs.message[:160]}")
+        if self._note or obs.message:
+            bits.append(f"harness: {(self._note or obs.message)[:160]}")
         if obs.frames:
             ticks = f"{obs.frames[0].tick}-{obs.frames[-1].tick}" if len(obs.frames) > 1 else (
                 str(obs.frames[0].tick))
@@ -221,11 +237,19 @@ class LlmAgent:
         ``input_tokens``, ``output_tokens``, ``cost_usd`` (at the preset's prices; None without
         prices; the same whether or not the replies came from the cache), ``cache_hits``,
         ``attempts`` (HTTP requests made), ``failed_calls``, ``invalid_replies`` (replies
-        without a valid action), ``prices`` (USD per million tokens, or None).
+        without a valid action), ``prices`` (USD per million tokens, or None),
+        ``spent_usd`` (the cost of the calls not answered from the cache: what this run paid;
+        None without prices), and the context budget's doings: ``max_input_tokens`` (the
+        budget; 0 = none), ``largest_input_tokens`` (the largest input of one call, as
+        reported), ``trimmed_turns`` (oldest turns left out), ``budget_summarised_turns``
+        (turns folded into summaries early) and ``over_budget_calls`` (calls sent over the
+        budget because nothing more could be left out).
         """
         done = [c for c in self.calls if "reply" in c]
         replies = [Reply("", c["input_tokens"], c["output_tokens"]) for c in done]
         prices = self.preset.prices
+        paid = [r for r, c in zip(replies, done, strict=True) if not c["cached"]]
+        conv = self.conversation
         return {
             "provider": self.preset.provider,
             "model": self.preset.model,
@@ -238,6 +262,12 @@ class LlmAgent:
             "failed_calls": sum(1 for c in self.calls if "error" in c),
             "invalid_replies": sum(1 for c in done if c["action"] is None),
             "prices": None if prices is None else prices.model_dump(),
+            "spent_usd": self._cost(paid) if paid else (None if prices is None else 0.0),
+            "max_input_tokens": self.preset.context.max_input_tokens,
+            "largest_input_tokens": max((r.input_tokens for r in replies), default=0),
+            "trimmed_turns": conv.trimmed,
+            "budget_summarised_turns": conv.budget_folded,
+            "over_budget_calls": conv.over_budget,
         }
 
     def transcript(self) -> dict[str, Any]:

@@ -341,7 +341,7 @@ class AgentEstimate:
     """What one agent's share of a run would take (``worldtest.agents.llm.estimate``).
 
     Attributes:
-        agent: the agent id; episodes: episodes to run (those not yet in the store);
+        agent: the agent id (a preset's id, as records name it); episodes: episodes to run (those not yet in the store);
         stored: episodes already in the store (not run again); calls: model calls at most;
         input_tokens, output_tokens: expected totals; cost_usd: expected USD (0 for agents
         that call no model, None for a model agent without prices); worst_cost_usd: with
@@ -390,7 +390,7 @@ def estimate(config: RunConfig) -> list[AgentEstimate]:
         mine = [job for job in jobs if job.agent_id == agent_id]
         todo = [job for job in mine if job.key not in done]
         if not hasattr(agent, "context"):  # not a model agent
-            out.append(AgentEstimate(agent_id, len(todo), len(mine) - len(todo)))
+            out.append(AgentEstimate(agent.id, len(todo), len(mine) - len(todo)))
             continue
         rows = []
         for job in todo:
@@ -401,7 +401,7 @@ def estimate(config: RunConfig) -> list[AgentEstimate]:
                                          job.task.family))  # fmt: skip
         priced = agent.prices is not None
         out.append(AgentEstimate(
-            agent_id, len(todo), len(mine) - len(todo),
+            agent.id, len(todo), len(mine) - len(todo),
             calls=sum(r.calls for r in rows),
             input_tokens=sum(r.input_tokens for r in rows),
             output_tokens=sum(r.output_tokens for r in rows),

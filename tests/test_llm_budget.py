@@ -156,7 +156,7 @@ def test_an_episode_on_a_small_budget_records_what_was_trimmed(suite, tmp_path):
     assert max(reported[3:]) < 1.25 * 1500
 
 
-# -- the run: --max-cost, --dry-run, prices ---------------------------------------------------------
+# -- the run: --max-cost, --dry-run, prices ----------------------------------------------------
 
 
 @pytest.fixture
@@ -171,7 +171,8 @@ def config(tmp_path, tiny, agents, **kw):
 
 def test_max_cost_starts_no_episode_once_reached(tmp_path, tiny):
     with FakeServer() as srv:
-        preset = str(write_preset(tmp_path / "agents", "m", srv, extra="[request]\nconcurrency = 1"))
+        preset = str(write_preset(tmp_path / "agents", "m", srv,
+                                  extra="[request]\nconcurrency = 1"))
         first = run(config(tmp_path, tiny, [preset]), show_progress=False)
         per_episode = [r.usage["spent_usd"] for r in first]
         assert all(c > 0 for c in per_episode)
@@ -193,13 +194,16 @@ def test_max_cost_starts_no_episode_once_reached(tmp_path, tiny):
 
 def test_max_cost_lets_the_episodes_in_flight_finish(tmp_path, tiny):
     with FakeServer(latency=0.01) as srv:
-        preset = str(write_preset(tmp_path / "agents", "m", srv, extra="[request]\nconcurrency = 2"))
+        preset = str(write_preset(tmp_path / "agents", "m", srv,
+                                  extra="[request]\nconcurrency = 2"))
         spending = Spending()
         records = run(config(tmp_path, tiny, [preset, "random"], max_cost=1e-9, cache=False),
                       show_progress=False, spending=spending)  # fmt: skip
     # random runs first (it costs nothing); two model episodes start together and both finish.
     assert [r.agent for r in records] == ["m", "m", "random", "random", "random"]
     assert all(r.status == "ok" for r in records) and spending.not_started == 1
+    # Counted call by call (the agents' on_spend hook), the same as the records say.
+    assert spending.spent_usd == pytest.approx(sum(r.usage.get("spent_usd") or 0 for r in records))
 
 
 def test_max_cost_on_the_command_line_says_so_and_exits_3(tmp_path, tiny, capsys):

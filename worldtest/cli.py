@@ -186,7 +186,7 @@ def _print_estimate(rows: Sequence[object], console: object) -> None:
     def tok(n: int) -> str:
         for unit, size in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
             if n >= size:
-                return f"{n / size:.{0 if n >= 100 * size else 1}f}{unit}"
+                return f"{n / size:.{0 if n >= 99.95 * size else 1}f}{unit}"
         return str(n)
 
     table = Table(box=None, pad_edge=False, header_style="bold", title="estimate before any call "

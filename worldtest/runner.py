@@ -13,11 +13,13 @@ episodes in flight, resumes where it stopped, and a finished run appends nothing
 response cache (``worldtest.agents.llm.cache``) the calls of an interrupted episode are not
 paid for twice.
 
-Spending (``RunConfig.max_cost``): every episode that ends adds its ``usage["spent_usd"]`` (the
-cost of its calls not answered from the cache, at its preset's prices) to the run's
-:class:`Spending`; once the total reaches ``max_cost`` no new episode starts (the episodes in
-flight finish, so a run may end above the cap by at most what they cost), and the ones not
-started are counted in ``Spending.not_started``. Only this invocation's episodes count, not
+Spending (``RunConfig.max_cost``): the run's :class:`Spending` counts the cost of every model
+call not answered from the cache, at its preset's prices, as the call returns (a model agent's
+``on_spend`` hook; for another agent, its record's ``usage["spent_usd"]`` when its episode
+ends). Once the total reaches ``max_cost`` no new episode starts: the episodes in flight
+finish, so a run may end above the cap by what they cost (``--dry-run`` gives an episode's
+estimate; ``--concurrency`` bounds how many are in flight), and the ones not started are
+counted in ``Spending.not_started``. Only this invocation's episodes count, not
 those found in the store. :func:`estimate` says what a configuration would cost before any
 call (``worldtest run --dry-run``).
 
@@ -208,6 +210,10 @@ class Spending:
     spent_usd: float = 0.0
     not_started: int = 0
 
+    def charge(self, usd: float) -> None:
+        """Count one call's cost (a model agent's ``on_spend`` hook)."""
+        self.spent_usd += usd
+
     @property
     def reached(self) -> bool:
         """True once ``spent_usd >= max_cost``."""
@@ -341,7 +347,8 @@ class AgentEstimate:
     """What one agent's share of a run would take (``worldtest.agents.llm.estimate``).
 
     Attributes:
-        agent: the agent id (a preset's id, as records name it); episodes: episodes to run (those not yet in the store);
+        agent: the agent id (a preset's id, as records name it); episodes: episodes to run
+        (those not yet in the store);
         stored: episodes already in the store (not run again); calls: model calls at most;
         input_tokens, output_tokens: expected totals; cost_usd: expected USD (0 for agents
         that call no model, None for a model agent without prices); worst_cost_usd: with
@@ -509,9 +516,13 @@ async def _run_concurrently(
                 return
             in_flight += 1
             note(in_flight)
+            agent = base.clone()
+            hooked = hasattr(agent, "on_spend")
+            if hooked:  # counted call by call
+                agent.on_spend = spending.charge
             try:
                 record = await run_episode_async(
-                    base.clone(),
+                    agent,
                     suite.spec(job.env),
                     suite.program(job.env),
                     job.task,
@@ -522,7 +533,8 @@ async def _run_concurrently(
                 )
             finally:
                 in_flight -= 1
-            spending.add(record)  # before the gate lets the next episode in
+            if not hooked:
+                spending.add(record)  # before the gate lets the next episode in
         await loop.run_in_executor(writer, ended, record)
 
     tasks = [asyncio.create_task(one(job)) for job in jobs]

@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import dataclasses
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,8 @@ class LlmAgent:
     Attributes:
         id: the preset's id; version: the preset's behaviour version (``"1-3fa2c19b"``).
         endpoint: ``"<provider> <base_url>"``; concurrency: as above.
+        on_spend: called with the USD of each call not answered from the cache (with prices),
+            as it returns; the runner counts a run's spending with it (``--max-cost``).
 
     Raises:
         ConfigError: the preset names an API key variable that is not set.
@@ -81,6 +84,7 @@ class LlmAgent:
                 preset, cache=cache, api_key=preset.api_key(), connections=self.concurrency
             )
         self.http = endpoint
+        self.on_spend: Callable[[float], None] | None = None
         self._start: EpisodeStart | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self.reset_state()
@@ -154,12 +158,15 @@ class LlmAgent:
         call["reply_message"] = conv.add_assistant(
             reply.text, f"chose {parsed.action}" if parsed.action else "no valid action"
         )
+        cost = self._cost([reply])
+        if cost and not result.cached and self.on_spend is not None:
+            self.on_spend(cost)
         call.update(
             reply=reply.text,
             action=parsed.action,
             input_tokens=reply.input_tokens,
             output_tokens=reply.output_tokens,
-            cost_usd=self._cost([reply]),
+            cost_usd=cost,
             finish=reply.finish,
             cached=result.cached,
             attempts=result.attempts,

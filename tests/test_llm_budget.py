@@ -87,6 +87,15 @@ def test_a_5_mb_reply_is_cut_in_the_history_and_stored_once(suite, tmp_path):
     assert store.path.read_text().count("z" * 10_000) == HUGE // 10_000  # one copy
 
 
+def test_a_rambling_server_is_cut_in_every_turn_of_the_history(suite, tmp_path):
+    with FakeServer(pad=20_000) as server:  # every policy reply: 20,000 characters, then the action
+        record = play(suite, agent_for(server, tmp_path), settings=Settings(budget=3, horizon=3))
+    calls, messages = record.transcript["calls"], record.transcript["messages"]
+    assert all(len(c["reply"]) > 20_000 and c["action"] is not None for c in calls)
+    assert all(len(messages[c["reply_message"]]["content"][0]["text"]) < HISTORY_REPLY_CHARS + 100
+               for c in calls)  # fmt: skip
+
+
 # -- the context budget ------------------------------------------------------------------------
 
 

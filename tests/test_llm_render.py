@@ -215,3 +215,21 @@ def test_summary_folds_old_turns_into_stored_summaries():
     before = len(conv.messages)
     conv.to_send()
     assert len(conv.messages) == before  # a summary is stored once
+
+
+def test_action_tags_are_found_as_the_regex_finds_them_without_its_rescans():
+    import random
+    import re
+
+    from worldtest.agents.llm.parse import _tagged
+
+    regex = re.compile(r"<action>(.*?)</action>", re.IGNORECASE | re.DOTALL)
+    rng = random.Random(1)
+    pieces = ["<action>", "</action>", "<ACTION>", "</Action>", "a", " noop ", "<act", "ion>", "\n"]
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(30)))
+        assert _tagged(text) == regex.findall(text), text
+    # 200,000 opening tags and no closing one: the regex rescans the rest for each (hours).
+    hostile = "<action>" * 200_000 + "noop"
+    parsed = extract_action(hostile, interaction([Frame(0, None, A)]), 4)
+    assert parsed.action is None and "no <action>" in parsed.note

@@ -16,6 +16,7 @@ whole in the record's transcript.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -28,7 +29,27 @@ __all__ = ["Parsed", "extract_action"]
 _THINKING = re.compile(
     r"<(scratchpad|think|thinking)>.*?(</\1>|\Z)", re.IGNORECASE | re.DOTALL
 )
-_ACTION = re.compile(r"<action>(.*?)</action>", re.IGNORECASE | re.DOTALL)
+_OPEN = re.compile(r"<action>", re.IGNORECASE)
+_CLOSE = re.compile(r"</action>", re.IGNORECASE)
+
+
+def _tagged(text: str) -> list[str]:
+    """The contents of ``<action>...</action>`` tags, in order, as ``re.findall`` of
+    ``<action>(.*?)</action>`` would give them, in O(n log n): the regex rescans the rest of
+    the text for every opening tag without a closing one (a reply of 20,000 ``<action>``
+    took 49 s)."""
+    closes = [m.start() for m in _CLOSE.finditer(text)]
+    out: list[str] = []
+    pos = 0
+    for m in _OPEN.finditer(text):
+        if m.start() < pos:
+            continue
+        i = bisect.bisect_left(closes, m.end())
+        if i == len(closes):
+            break
+        out.append(text[m.end() : closes[i]])
+        pos = closes[i] + len("</action>")
+    return out
 
 
 @dataclass(frozen=True)
@@ -87,7 +108,7 @@ def _why(text: str, obs: Observation, grid_size: int) -> str:
 def extract_action(reply: str, obs: Observation, grid_size: int) -> Parsed:
     """Take the first valid action of ``reply`` for observation ``obs`` (module docstring)."""
     visible = _THINKING.sub(" ", reply)
-    candidates = [c.strip() for c in _ACTION.findall(visible)]
+    candidates = [c.strip() for c in _tagged(visible)]
     for candidate in candidates:
         action = _valid(candidate, obs, grid_size)
         if action is not None:

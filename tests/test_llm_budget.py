@@ -250,10 +250,12 @@ def test_dry_run_prints_an_estimate_and_makes_no_call(tmp_path, tiny, capsys):
         preset = write_preset(tmp_path / "agents", "m", srv, api_key_env="NO_SUCH_KEY_VAR")
         code = cli.main(["run", "--agent", str(preset), "--agent", "random", "--suite",
                          str(tiny), "--results", str(tmp_path / "r"), "--budget", "3",
-                         "--horizon", "4", "--dry-run", "--output-price", "16"])  # fmt: skip
+                         "--horizon", "4", "--dry-run", "--output-price", "16",
+                         "--max-cost", "1"])  # fmt: skip
         assert code == 0 and srv.n_requests == 0
     out = capsys.readouterr().out
     assert "estimate before any call" in out and "no prices" in out
+    assert "--max-cost 1 USD: no episode starts once it is spent" in " ".join(out.split())
     rows = {line.split()[0]: line.split() for line in out.splitlines() if line.split()
             and line.split()[0] in ("m", "random", "total")}  # fmt: skip
     assert rows["m"][1:3] == ["3", "21"]  # 3 episodes, at most (3 + 4) calls each
@@ -276,3 +278,4 @@ def test_the_estimate_bounds_a_run_and_follows_the_store(tmp_path, tiny):
     # The fake server counts a quarter of each request's JSON bytes; the estimate is close.
     assert 0.5 * tokens < before.input_tokens < 2 * tokens
     assert 0.3 * cost < before.cost_usd < before.worst_cost_usd
+    assert before.in_flight == 3 and 0 < before.episode_worst_usd < before.worst_cost_usd

@@ -151,7 +151,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise ConfigError(f"invalid run settings: {err}") from None
     console = Console()
     if args.dry_run:
-        _print_estimate(runner.estimate(config), console)
+        _print_estimate(runner.estimate(config), console, args.max_cost)
         return 0
     spending = runner.Spending()
     done = runner.run(config, console=console, show_progress=not args.no_progress,
@@ -176,8 +176,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_estimate(rows: Sequence[object], console: object) -> None:
-    """The ``--dry-run`` table: one row per agent, then the total (``runner.estimate``)."""
+def _print_estimate(rows: Sequence[object], console: object, max_cost: float | None) -> None:
+    """The ``--dry-run`` table: one row per agent, then the total (``runner.estimate``); with
+    ``--max-cost``, what the episodes in flight when it is reached may add."""
     from rich.table import Table
 
     def money(v: float | None) -> str:
@@ -216,6 +217,11 @@ def _print_estimate(rows: Sequence[object], console: object) -> None:
         "all calls' tokens; max in: the largest call's input; budget: the context budget per "
         "call. worst: every reply max_output_tokens long. '-': no prices (--input-price, "
         "--output-price). Replies in the response cache cost nothing.")
+    if max_cost is not None:
+        extra = [r.in_flight * r.episode_worst_usd for r in rows if r.episode_worst_usd]
+        say(f"--max-cost {max_cost:g} USD: no episode starts once it is spent; the episodes then "
+            f"in flight finish and may add up to about {sum(extra):,.2f} USD (their worst "
+            "estimate; --concurrency bounds how many are in flight).")
 
 
 def _in_selection(

@@ -353,7 +353,9 @@ class AgentEstimate:
         input_tokens, output_tokens: expected totals; cost_usd: expected USD (0 for agents
         that call no model, None for a model agent without prices); worst_cost_usd: with
         every reply ``max_output_tokens`` long; largest_input_tokens: the largest input of
-        one call; max_input_tokens: the context budget (0: none; None: not a model agent).
+        one call; max_input_tokens: the context budget (0: none; None: not a model agent);
+        episode_worst_usd: the worst cost of one episode; in_flight: episodes at most in
+        flight at once (the concurrency).
     """
 
     agent: str
@@ -366,6 +368,8 @@ class AgentEstimate:
     worst_cost_usd: float | None = 0.0
     largest_input_tokens: int = 0
     max_input_tokens: int | None = None
+    episode_worst_usd: float | None = 0.0
+    in_flight: int = 1
 
 
 def estimate(config: RunConfig) -> list[AgentEstimate]:
@@ -416,6 +420,9 @@ def estimate(config: RunConfig) -> list[AgentEstimate]:
             worst_cost_usd=sum(r.worst_cost_usd or 0.0 for r in rows) if priced else None,
             largest_input_tokens=max((r.largest_input_tokens for r in rows), default=0),
             max_input_tokens=agent.context.max_input_tokens,
+            episode_worst_usd=max((r.worst_cost_usd or 0.0 for r in rows), default=0.0)
+            if priced else None,
+            in_flight=min(len(todo), config.concurrency or agent.request.concurrency),
         ))  # fmt: skip
     return out
 

@@ -178,41 +178,39 @@ def config(tmp_path, tiny, agents, **kw):
                      horizon=4, ticks_per_action=1, cache_dir=tmp_path / "cache", **kw)  # fmt: skip
 
 
-def test_max_cost_starts_no_episode_once_reached(tmp_path, tiny):
+SHORT = "[sampling]\nmax_output_tokens = 16\n"  # a call's worst case near its cost
+
+
+def test_max_cost_cuts_the_episode_short_and_starts_no_other(tmp_path, tiny):
     with FakeServer() as srv:
         preset = str(write_preset(tmp_path / "agents", "m", srv,
-                                  extra="[request]\nconcurrency = 1"))
-        first = run(config(tmp_path, tiny, [preset]), show_progress=False)
+                                  extra=SHORT + "[request]\nconcurrency = 1"))
+        first = run(config(tmp_path, tiny, [preset]), show_progress=False)  # fills the cache
         per_episode = [r.usage["spent_usd"] for r in first]
         assert all(c > 0 for c in per_episode)
         n = srv.n_requests
-        # A cap just under the first episode's cost: that one runs, the other two never start.
+        # A cap at 60% of the first episode's cost: it is cut short, the other two never start.
+        cap = per_episode[0] * 0.6
         spending = Spending()
-        capped = run(config(tmp_path, tiny, [preset], max_cost=per_episode[0] * 0.9,
-                            cache=False).model_copy(update={"results_dir": tmp_path / "capped"}),
+        capped = run(config(tmp_path, tiny, [preset], max_cost=cap, cache=False)
+                     .model_copy(update={"results_dir": tmp_path / "capped"}),
                      show_progress=False, spending=spending)  # fmt: skip
-        assert len(capped) == 1 and spending.not_started == 2
-        assert spending.spent_usd == pytest.approx(capped[0].usage["spent_usd"])
-        assert srv.n_requests - n == capped[0].usage["calls"]
+        (cut,) = capped
+        assert cut.status == "failed" and "CostCapReached: cost cap of" in cut.error
+        assert cut.usage["cut_by_cost_cap"] and 0 < cut.usage["calls"] < first[0].usage["calls"]
+        assert (spending.cut, spending.not_started, spending.refused) == (1, 2, 1)
+        assert cut.usage["spent_usd"] == pytest.approx(spending.spent_usd) and \
+            spending.spent_usd <= cap  # fmt: skip
+        assert srv.n_requests - n == cut.usage["calls"]  # the refused call was not made
+        refused = cut.transcript["calls"][-1]
+        assert "reply" not in refused and spending.spent_usd + refused["worst_usd"] > cap
+        assert spending.reserved_usd == 0
         # Replies from the cache cost nothing: the same cap lets a cached run finish.
-        cached = run(config(tmp_path, tiny, [preset], max_cost=per_episode[0] * 0.9)
+        cached = run(config(tmp_path, tiny, [preset], max_cost=cap)
                      .model_copy(update={"results_dir": tmp_path / "cached"}),
                      show_progress=False)  # fmt: skip
         assert len(cached) == 3 and all(r.usage["spent_usd"] == 0 for r in cached)
-
-
-def test_max_cost_lets_the_episodes_in_flight_finish(tmp_path, tiny):
-    with FakeServer(latency=0.01) as srv:
-        preset = str(write_preset(tmp_path / "agents", "m", srv,
-                                  extra="[request]\nconcurrency = 2"))
-        spending = Spending()
-        records = run(config(tmp_path, tiny, [preset, "random"], max_cost=1e-9, cache=False),
-                      show_progress=False, spending=spending)  # fmt: skip
-    # random runs first (it costs nothing); two model episodes start together and both finish.
-    assert [r.agent for r in records] == ["m", "m", "random", "random", "random"]
-    assert all(r.status == "ok" for r in records) and spending.not_started == 1
-    # Counted call by call (the agents' on_spend hook), the same as the records say.
-    assert spending.spent_usd == pytest.approx(sum(r.usage.get("spent_usd") or 0 for r in records))
+        assert all(r.status == "ok" for r in cached)
 
 
 def test_max_cost_on_the_command_line_says_so_and_exits_3(tmp_path, tiny, capsys):
@@ -225,10 +223,12 @@ def test_max_cost_on_the_command_line_says_so_and_exits_3(tmp_path, tiny, capsys
                          "--output-price", "8"])  # fmt: skip
     out, err = capsys.readouterr()
     assert code == cli.EXIT_MAX_COST == 3
-    assert "2 episode(s) not started" in err and "--max-cost 1e-06 USD reached" in err
+    assert "--max-cost 1e-06 USD reached" in err
+    assert "1 episode(s) cut short (recorded as failed), 2 not started" in err
     assert "the cap was reached" in out and "leaderboard" in out
-    (record,) = ResultsStore.for_dir(tmp_path / "r").load()
+    (record,) = ResultsStore.for_dir(tmp_path / "r").load()  # its first call was refused
     u = record.usage
+    assert record.status == "failed" and u["calls"] == 0 and u["cut_by_cost_cap"]
     assert u["prices"] == {"input_per_mtok": 2.0, "output_per_mtok": 8.0, "above": None}
     assert u["cost_usd"] == pytest.approx((u["input_tokens"] * 2 + u["output_tokens"] * 8) / 1e6)
 
@@ -255,7 +255,7 @@ def test_dry_run_prints_an_estimate_and_makes_no_call(tmp_path, tiny, capsys):
         assert code == 0 and srv.n_requests == 0
     out = capsys.readouterr().out
     assert "estimate before any call" in out and "no prices" in out
-    assert "--max-cost 1 USD: no episode starts once it is spent" in " ".join(out.split())
+    assert "--max-cost 1 USD: no call is made whose worst case" in " ".join(out.split())
     rows = {line.split()[0]: line.split() for line in out.splitlines() if line.split()
             and line.split()[0] in ("m", "random", "total")}  # fmt: skip
     assert rows["m"][1:3] == ["3", "21"]  # 3 episodes, at most (3 + 4) calls each

@@ -27,7 +27,8 @@ __all__ = ["main", "build_parser"]
 FAMILIES = ("mfp", "planning", "cd")
 DEFAULT_AGENTS = ("random", "oracle")
 EXIT_MAX_COST = 3
-"""Exit status of ``worldtest run`` when ``--max-cost`` left episodes unstarted."""
+"""Exit status of ``worldtest run`` when ``--max-cost`` cut episodes short or left them
+unstarted."""
 
 
 def _usd(text: str) -> float:
@@ -169,16 +170,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
     print_leaderboard(summaries, console)
     if args.summary_json:
         _write_summary_json(Path(args.summary_json), summaries)
-    if spending.not_started:
+    if spending.not_started or spending.cut:
         print(f"--max-cost {spending.max_cost:g} USD reached (spent {spending.spent_usd:.4f} "
-              f"USD): {spending.not_started} episode(s) not started", file=sys.stderr)
+              f"USD): {spending.cut} episode(s) cut short (recorded as failed), "
+              f"{spending.not_started} not started; run again with a higher --max-cost to go "
+              "on", file=sys.stderr)  # fmt: skip
         return EXIT_MAX_COST
     return 0
 
 
 def _print_estimate(rows: Sequence[object], console: object, max_cost: float | None) -> None:
     """The ``--dry-run`` table: one row per agent, then the total (``runner.estimate``); with
-    ``--max-cost``, what the episodes in flight when it is reached may add."""
+    ``--max-cost``, what the cap does."""
     from rich.table import Table
 
     def money(v: float | None) -> str:
@@ -218,10 +221,13 @@ def _print_estimate(rows: Sequence[object], console: object, max_cost: float | N
         "call. worst: every reply max_output_tokens long. '-': no prices (--input-price, "
         "--output-price). Replies in the response cache cost nothing.")
     if max_cost is not None:
-        extra = [r.in_flight * r.episode_worst_usd for r in rows if r.episode_worst_usd]
-        say(f"--max-cost {max_cost:g} USD: no episode starts once it is spent; the episodes then "
-            f"in flight finish and may add up to about {sum(extra):,.2f} USD (their worst "
-            "estimate; --concurrency bounds how many are in flight).")
+        total = None if None in costs else sum(costs)
+        over = total is not None and total > max_cost
+        say(f"--max-cost {max_cost:g} USD: no call is made whose worst case (its input "
+            "estimate and max_output_tokens) would take the run's spending over it; the "
+            "episodes it cuts short are recorded as failed and resumed by a re-run with a "
+            "higher cap." + (f" The expected cost ({total:,.2f} USD) is above it." if over
+                             else ""))  # fmt: skip
 
 
 def _in_selection(
@@ -440,8 +446,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--summary-json", metavar="PATH", help="also write the summary as JSON")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.add_argument("--max-cost", type=_usd, metavar="USD",
-                     help="start no new episode once this run's episodes have spent USD "
-                     "(episodes in flight finish; exit status 3 if some were not started)")
+                     help="make no model call whose worst case would take this run's "
+                     "spending over USD: episodes then in flight end as failed, no new one "
+                     "starts; exit status 3 if any was cut or not started (a re-run with a "
+                     "higher cap resumes them)")
     run.add_argument("--dry-run", action="store_true",
                      help="print the episodes, calls, tokens and cost each agent would take, "
                      "then exit without running (no call, no API key needed)")
@@ -595,8 +603,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Returns:
         The exit status: 0 on success, 1 on a worldtest error (printed to stderr) or failed
-        validation, 2 on a usage error, 3 when ``run --max-cost`` left episodes unstarted
-        (:data:`EXIT_MAX_COST`), 130 when interrupted with Ctrl-C.
+        validation, 2 on a usage error, 3 when ``run --max-cost`` cut episodes short or left
+        them unstarted (:data:`EXIT_MAX_COST`), 130 when interrupted with Ctrl-C.
     """
     parser = build_parser()
     try:

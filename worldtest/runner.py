@@ -13,15 +13,21 @@ episodes in flight, resumes where it stopped, and a finished run appends nothing
 response cache (``worldtest.agents.llm.cache``) the calls of an interrupted episode are not
 paid for twice.
 
-Spending (``RunConfig.max_cost``): the run's :class:`Spending` counts the cost of every model
-call not answered from the cache, at its preset's prices, as the call returns (a model agent's
-``on_spend`` hook; for another agent, its record's ``usage["spent_usd"]`` when its episode
-ends). Once the total reaches ``max_cost`` no new episode starts: the episodes in flight
-finish, so a run may end above the cap by what they cost (``--dry-run`` gives an episode's
-estimate; ``--concurrency`` bounds how many are in flight), and the ones not started are
-counted in ``Spending.not_started``. Only this invocation's episodes count, not
-those found in the store. :func:`estimate` says what a configuration would cost before any
-call (``worldtest run --dry-run``).
+Spending (``RunConfig.max_cost``): the run's :class:`Spending` is the ledger
+(:class:`worldtest.agents.llm.budget.Ledger`) every model agent's episodes share. Before each
+call the response cache cannot answer, the call's worst case (its estimated input tokens and
+``max_output_tokens`` at the preset's prices) is reserved there; when it returns, its cost is
+charged. A call whose worst case would take the spending over ``max_cost`` is not made: its
+episode ends as failed (``"cost cap of X USD reached after Y USD"``, ``usage["cut_by_cost_cap"]``
+True) and is recorded so, with what its calls cost; the store does not count a failed record
+as done, so a re-run with a higher cap runs it again, its calls made so far answered free by
+the response cache. Once the cap is spent or a call was refused, no new episode starts (counted
+in ``Spending.not_started``). The spending thus stays at or below the cap but for what calls
+cost beyond their worst case (an endpoint that ignores ``max_output_tokens``). Agents that are
+not model agents are charged their record's ``usage["spent_usd"]`` when their episode ends.
+Only this invocation's calls count, not the records found in the store. The ledger is per
+process: worker processes each keep the cap on their own spending. :func:`estimate` says what
+a configuration would cost before any call (``worldtest run --dry-run``).
 
 Seeds (house style 5, no hidden randomness): the episode seed is ``config.seed``; the episode's
 generator is ``np.random.default_rng([config.seed, stable_hash(agent_id, task_id)])`` with a
@@ -52,6 +58,7 @@ from rich.progress import (
 
 from worldtest.agents import make_agent
 from worldtest.agents.base import is_async
+from worldtest.agents.llm.budget import Ledger
 from worldtest.env import FAMILIES, Suite
 from worldtest.errors import ConfigError, WorldtestError
 from worldtest.protocol import Settings, run_episode, run_episode_async
@@ -197,34 +204,30 @@ def _plan(
     return jobs
 
 
-@dataclass
-class Spending:
+class Spending(Ledger):
     """What a run has spent, against its cap (module docstring).
 
+    Args:
+        max_cost: the cap in USD (None: none); :func:`run` sets it from its config.
+
     Attributes:
-        max_cost: the cap in USD (None: none); spent_usd: USD spent by the episodes this run
-        has ended; not_started: episodes not started because the cap was reached.
+        max_cost, spent_usd, reserved_usd, refused: as :class:`~worldtest.agents.llm.budget.Ledger`
+        (``spent_usd``: USD spent by this run's calls so far); not_started: episodes not started
+        because the cap was reached; cut: episodes ended (as failed) because the cap refused
+        one of their calls.
     """
 
-    max_cost: float | None = None
-    spent_usd: float = 0.0
-    not_started: int = 0
-
-    def charge(self, usd: float) -> None:
-        """Count one call's cost (a model agent's ``on_spend`` hook)."""
-        self.spent_usd += usd
-
-    @property
-    def reached(self) -> bool:
-        """True once ``spent_usd >= max_cost``."""
-        return self.max_cost is not None and self.spent_usd >= self.max_cost
+    def __init__(self, max_cost: float | None = None) -> None:
+        super().__init__(max_cost)
+        self.not_started = 0
+        self.cut = 0
 
     def add(self, record: EpisodeRecord) -> None:
-        """Count an ended episode's ``usage["spent_usd"]`` (absent for agents that cost
-        nothing)."""
+        """Count an ended episode of an agent without a ledger: its ``usage["spent_usd"]``
+        (absent for agents that cost nothing)."""
         value = record.usage.get("spent_usd")
         if isinstance(value, int | float):
-            self.spent_usd += float(value)
+            self.charge(float(value))
 
 
 def _check_money(config: RunConfig, agents: dict[str, Any]) -> None:
@@ -332,11 +335,12 @@ def run(
                                   spending)  # fmt: skip
             )
     if console is not None and spending.max_cost is not None:
+        stopped = spending.cut or spending.not_started
         said = (f"spent {spending.spent_usd:.4f} USD of --max-cost {spending.max_cost:g} USD"
-                + (f": the cap was reached; {spending.not_started} episode(s) not started "
-                   "(run again with a higher --max-cost to go on)" if spending.not_started
-                   else ""))  # fmt: skip
-        console.print(f"[yellow]{said}[/]" if spending.not_started else said)
+                + (f": the cap was reached; {spending.cut} episode(s) cut short (recorded as "
+                   f"failed), {spending.not_started} not started (run again with a higher "
+                   "--max-cost to go on)" if stopped else ""))  # fmt: skip
+        console.print(f"[yellow]{said}[/]" if stopped else said)
     wanted = {job.key for job in jobs}
     latest = {record.key: record for record in store.load() if record.key in wanted}
     return [latest[job.key] for job in jobs if job.key in latest]
@@ -497,8 +501,9 @@ async def _run_concurrently(
     the order they end), on a single writer thread. The first exception that is not an
     episode failure (a harness bug, a results file that cannot be written) cancels the others
     and propagates, as does a cancellation (Ctrl-C): the episodes in flight are then lost, the
-    recorded ones kept. With ``spending``, an episode whose turn comes once the cap is reached
-    is not started (counted in ``spending.not_started``).
+    recorded ones kept. With ``spending`` (module docstring), model agents' calls are capped
+    and counted there, and an episode whose turn comes once the cap is reached is not started
+    (counted in ``spending.not_started``).
     """
     spending = spending if spending is not None else Spending()
     limits: dict[str, int] = {}
@@ -524,9 +529,9 @@ async def _run_concurrently(
             in_flight += 1
             note(in_flight)
             agent = base.clone()
-            hooked = hasattr(agent, "on_spend")
-            if hooked:  # counted call by call
-                agent.on_spend = spending.charge
+            hooked = hasattr(agent, "ledger")
+            if hooked:  # counted (and capped) call by call
+                agent.ledger = spending
             try:
                 record = await run_episode_async(
                     agent,
@@ -542,6 +547,8 @@ async def _run_concurrently(
                 in_flight -= 1
             if not hooked:
                 spending.add(record)  # before the gate lets the next episode in
+            elif record.usage.get("cut_by_cost_cap"):
+                spending.cut += 1
         await loop.run_in_executor(writer, ended, record)
 
     tasks = [asyncio.create_task(one(job)) for job in jobs]

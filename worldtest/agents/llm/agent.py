@@ -22,13 +22,13 @@ import asyncio
 import contextlib
 import dataclasses
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from worldtest.agents.base import EpisodeStart, Observation
+from worldtest.agents.llm.budget import CostCapReached, Ledger, cost_usd, worst_usd
 from worldtest.agents.llm.cache import DEFAULT_CACHE_DIR, ResponseCache
 from worldtest.agents.llm.client import Endpoint, LlmCallError
 from worldtest.agents.llm.conversation import Conversation, runs
@@ -55,8 +55,12 @@ class LlmAgent:
     Attributes:
         id: the preset's id; version: the preset's behaviour version (``"1-3fa2c19b"``).
         endpoint: ``"<provider> <base_url>"``; concurrency: as above.
-        on_spend: called with the USD of each call not answered from the cache (with prices),
-            as it returns; the runner counts a run's spending with it (``--max-cost``).
+        ledger: the run's :class:`~worldtest.agents.llm.budget.Ledger` (``--max-cost``), or
+            None: each call not answered from the cache first reserves its worst case there
+            (the estimated input tokens and ``max_output_tokens`` at the preset's prices) and
+            is charged its cost; a call the cap refuses raises
+            :class:`~worldtest.agents.llm.budget.CostCapReached`, which fails the episode
+            (its ``usage["cut_by_cost_cap"]`` is then True).
 
     Raises:
         ConfigError: the preset names an API key variable that is not set.
@@ -84,7 +88,7 @@ class LlmAgent:
                 preset, cache=cache, api_key=preset.api_key(), connections=self.concurrency
             )
         self.http = endpoint
-        self.on_spend: Callable[[float], None] | None = None
+        self.ledger: Ledger | None = None
         self._start: EpisodeStart | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self.reset_state()
@@ -93,8 +97,11 @@ class LlmAgent:
         return f"LlmAgent({self.id!r}, {self.preset.provider}:{self.preset.model})"
 
     def clone(self) -> LlmAgent:
-        """A fresh agent for another episode, sharing the endpoint (client, cache)."""
-        return LlmAgent(self.preset, concurrency=self.concurrency, endpoint=self.http)
+        """A fresh agent for another episode, sharing the endpoint (client, cache) and the
+        ledger."""
+        twin = LlmAgent(self.preset, concurrency=self.concurrency, endpoint=self.http)
+        twin.ledger = self.ledger
+        return twin
 
     def reset_state(self) -> None:
         """Forget the episode: conversation, calls, notes."""
@@ -105,6 +112,7 @@ class LlmAgent:
         self._note: str | None = None
         self._last_frame: np.ndarray | None = None
         self.salt: int | None = None
+        self.cut_by_cost_cap = False
 
     def reset(self, start: EpisodeStart) -> None:
         """Start a new episode; draw its cache salt from ``start.rng``."""
@@ -142,12 +150,20 @@ class LlmAgent:
                                 "estimated_input_tokens": conv.estimate,
                                 "trimmed_turns": conv.trimmed}  # fmt: skip
         self.calls.append(call)
+        prices = self.preset.prices
+        worst = 0.0 if prices is None else worst_usd(
+            prices, conv.estimate, self.preset.sampling.max_output_tokens)
         try:
             result = await self.http.complete(
-                [conv.messages[i] for i in sent], [conv.digests[i] for i in sent], self.salt
+                [conv.messages[i] for i in sent], [conv.digests[i] for i in sent], self.salt,
+                ledger=self.ledger, worst_usd=worst,
             )
         except LlmCallError as err:
             call.update(error=str(err), attempts=err.attempts, errors=err.errors)
+            raise
+        except CostCapReached as err:
+            call.update(error=str(err), attempts=0, worst_usd=worst)
+            self.cut_by_cost_cap = True
             raise
         reply = result.reply
         if reply.input_tokens > 0 and conv.estimate > 0:
@@ -159,8 +175,6 @@ class LlmAgent:
             reply.text, f"chose {parsed.action}" if parsed.action else "no valid action"
         )
         cost = self._cost([reply])
-        if cost and not result.cached and self.on_spend is not None:
-            self.on_spend(cost)
         call.update(
             reply=reply.text,
             action=parsed.action,
@@ -229,13 +243,7 @@ class LlmAgent:
         prices = self.preset.prices
         if prices is None:
             return None
-        tiers: dict[tuple[float, float], list[int]] = {}
-        for r in replies:
-            tier = tiers.setdefault(prices.per_mtok(r.input_tokens), [0, 0])
-            tier[0] += r.input_tokens
-            tier[1] += r.output_tokens
-        total = sum(i * p_in + o * p_out for (p_in, p_out), (i, o) in tiers.items())
-        return round(total / 1_000_000, 10)
+        return cost_usd(prices, [(r.input_tokens, r.output_tokens) for r in replies])
 
     def usage(self) -> dict[str, Any]:
         """Totals of the episode, for ``EpisodeRecord.usage``.
@@ -250,7 +258,8 @@ class LlmAgent:
         budget; 0 = none), ``largest_input_tokens`` (the largest input of one call, as
         reported), ``trimmed_turns`` (oldest turns left out), ``budget_summarised_turns``
         (turns folded into summaries early) and ``over_budget_calls`` (calls sent over the
-        budget because nothing more could be left out).
+        budget because nothing more could be left out), ``cut_by_cost_cap`` (True when the
+        run's cost cap refused a call and so ended the episode).
         """
         done = [c for c in self.calls if "reply" in c]
         replies = [Reply("", c["input_tokens"], c["output_tokens"]) for c in done]
@@ -275,6 +284,7 @@ class LlmAgent:
             "trimmed_turns": conv.trimmed,
             "budget_summarised_turns": conv.budget_folded,
             "over_budget_calls": conv.over_budget,
+            "cut_by_cost_cap": self.cut_by_cost_cap,
         }
 
     def transcript(self) -> dict[str, Any]:

@@ -203,7 +203,8 @@ def test_max_cost_cuts_the_episode_short_and_starts_no_other(tmp_path, tiny):
             spending.spent_usd <= cap  # fmt: skip
         assert srv.n_requests - n == cut.usage["calls"]  # the refused call was not made
         refused = cut.transcript["calls"][-1]
-        assert "reply" not in refused and spending.spent_usd + refused["worst_usd"] > cap
+        assert refused["refused"] and spending.spent_usd + refused["worst_usd"] > cap
+        assert cut.usage["failed_calls"] == 0
         assert spending.reserved_usd == 0
         # Replies from the cache cost nothing: the same cap lets a cached run finish.
         cached = run(config(tmp_path, tiny, [preset], max_cost=cap)

@@ -332,7 +332,7 @@ def run(
 
             asyncio.run(
                 _run_concurrently(concurrent, agents, suite, config.seed, wrong, ended, note,
-                                  spending)  # fmt: skip
+                                  spending)
             )
     if console is not None and spending.max_cost is not None:
         stopped = spending.cut or spending.not_started

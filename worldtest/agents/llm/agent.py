@@ -162,7 +162,7 @@ class LlmAgent:
             call.update(error=str(err), attempts=err.attempts, errors=err.errors)
             raise
         except CostCapReached as err:
-            call.update(error=str(err), attempts=0, worst_usd=worst)
+            call.update(error=str(err), attempts=0, worst_usd=worst, refused=True)
             self.cut_by_cost_cap = True
             raise
         reply = result.reply
@@ -251,7 +251,8 @@ class LlmAgent:
         Keys: ``provider``, ``model``, ``calls`` (replies received, cached ones included),
         ``input_tokens``, ``output_tokens``, ``cost_usd`` (at the preset's prices; None without
         prices; the same whether or not the replies came from the cache), ``cache_hits``,
-        ``attempts`` (HTTP requests made), ``failed_calls``, ``invalid_replies`` (replies
+        ``attempts`` (HTTP requests made), ``failed_calls`` (calls made that failed; a call the
+        cost cap refused is not made), ``invalid_replies`` (replies
         without a valid action), ``prices`` (USD per million tokens, or None),
         ``spent_usd`` (the cost of the calls not answered from the cache: what this run paid;
         None without prices), and the context budget's doings: ``max_input_tokens`` (the
@@ -275,7 +276,7 @@ class LlmAgent:
             "cost_usd": self._cost(replies),
             "cache_hits": sum(1 for c in done if c["cached"]),
             "attempts": sum(c.get("attempts", 0) for c in self.calls),
-            "failed_calls": sum(1 for c in self.calls if "error" in c),
+            "failed_calls": sum(1 for c in self.calls if "error" in c and "refused" not in c),
             "invalid_replies": sum(1 for c in done if c["action"] is None),
             "prices": None if prices is None else prices.model_dump(),
             "spent_usd": self._cost(paid) if paid else (None if prices is None else 0.0),

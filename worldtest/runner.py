@@ -22,7 +22,7 @@ episode ends as failed (``"cost cap of X USD reached after Y USD"``, ``usage["cu
 True) and is recorded so, with what its calls cost; the store does not count a failed record
 as done, so a re-run with a higher cap runs it again, its calls made so far answered free by
 the response cache. Once the cap is spent or a call was refused, no new episode starts (counted
-in ``Spending.not_started``). The spending thus stays at or below the cap but for what calls
+in ``Spending.not_started``, as is an episode refused its very first call: it is not recorded). The spending thus stays at or below the cap but for what calls
 cost beyond their worst case (an endpoint that ignores ``max_output_tokens``). Agents that are
 not model agents are charged their record's ``usage["spent_usd"]`` when their episode ends.
 Only this invocation's calls count, not the records found in the store. The ledger is per
@@ -548,6 +548,9 @@ async def _run_concurrently(
             if not hooked:
                 spending.add(record)  # before the gate lets the next episode in
             elif record.usage.get("cut_by_cost_cap"):
+                if not record.usage.get("calls"):  # refused its first call: not started
+                    spending.not_started += 1
+                    return
                 spending.cut += 1
         await loop.run_in_executor(writer, ended, record)
 

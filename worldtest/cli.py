@@ -26,6 +26,19 @@ __all__ = ["main", "build_parser"]
 
 FAMILIES = ("mfp", "planning", "cd")
 DEFAULT_AGENTS = ("random", "oracle")
+EXIT_MAX_COST = 3
+"""Exit status of ``worldtest run`` when ``--max-cost`` cut episodes short or left them
+unstarted."""
+
+
+def _usd(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an amount in USD, got {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a finite amount >= 0, got {text!r}")
+    return value
 
 
 def _non_negative(text: str) -> int:
@@ -131,11 +144,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
             cache_dir=Path(args.cache_dir) if args.cache_dir else None,
             cache=not args.no_cache,
             concurrency=args.concurrency,
+            max_cost=args.max_cost,
+            input_price=args.input_price,
+            output_price=args.output_price,
         )
     except ValidationError as err:
         raise ConfigError(f"invalid run settings: {err}") from None
     console = Console()
-    done = runner.run(config, console=console, show_progress=not args.no_progress)
+    if args.dry_run:
+        _print_estimate(runner.estimate(config), console, args.max_cost)
+        return 0
+    spending = runner.Spending()
+    done = runner.run(config, console=console, show_progress=not args.no_progress,
+                      spending=spending)  # fmt: skip
 
     run_agents = set(agents) | {r.agent for r in done}
     run_tasks = {r.task_id for r in done}
@@ -149,7 +170,64 @@ def _cmd_run(args: argparse.Namespace) -> int:
     print_leaderboard(summaries, console)
     if args.summary_json:
         _write_summary_json(Path(args.summary_json), summaries)
+    if spending.not_started or spending.cut:
+        print(f"--max-cost {spending.max_cost:g} USD reached (spent {spending.spent_usd:.4f} "
+              f"USD): {spending.cut} episode(s) cut short (recorded as failed), "
+              f"{spending.not_started} not started; run again with a higher --max-cost to go "
+              "on", file=sys.stderr)  # fmt: skip
+        return EXIT_MAX_COST
     return 0
+
+
+def _print_estimate(rows: Sequence[object], console: object, max_cost: float | None) -> None:
+    """The ``--dry-run`` table: one row per agent, then the total (``runner.estimate``); with
+    ``--max-cost``, what the cap does."""
+    from rich.table import Table
+
+    def money(v: float | None) -> str:
+        return "-" if v is None else f"{v:,.2f}"
+
+    def tok(n: int) -> str:
+        for unit, size in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+            if n >= size:
+                return f"{n / size:.{0 if n >= 99.95 * size else 1}f}{unit}"
+        return str(n)
+
+    table = Table(box=None, pad_edge=False, header_style="bold", title="estimate before any call "
+                  "(calls at most; tokens and USD expected)", title_justify="left")  # fmt: skip
+    for name in ("agent", "eps", "calls", "in tok", "out tok", "max in", "budget", "USD",
+                 "worst"):  # fmt: skip
+        table.add_column(name, justify="left" if name == "agent" else "right",
+                         no_wrap=name != "agent", overflow="fold",
+                         min_width=12 if name == "agent" else None)
+    for r in rows:
+        budget = "-" if r.max_input_tokens is None else tok(r.max_input_tokens) if \
+            r.max_input_tokens else "none"  # fmt: skip
+        table.add_row(r.agent, str(r.episodes), tok(r.calls), tok(r.input_tokens),
+                      tok(r.output_tokens), tok(r.largest_input_tokens), budget,
+                      money(r.cost_usd), money(r.worst_cost_usd))  # fmt: skip
+    costs = [r.cost_usd for r in rows]
+    worst = [r.worst_cost_usd for r in rows]
+    table.add_row("total", str(sum(r.episodes for r in rows)), tok(sum(r.calls for r in rows)),
+                  tok(sum(r.input_tokens for r in rows)),
+                  tok(sum(r.output_tokens for r in rows)), "", "",
+                  money(None if None in costs else sum(costs)),
+                  money(None if None in worst else sum(worst)), style="bold")  # fmt: skip
+    say = console.print  # type: ignore[attr-defined]
+    say(table)
+    stored = sum(r.stored for r in rows)
+    say(f"eps: episodes to run ({stored} already in the results are skipped). in tok, out tok: "
+        "all calls' tokens; max in: the largest call's input; budget: the context budget per "
+        "call. worst: every reply max_output_tokens long. '-': no prices (--input-price, "
+        "--output-price). Replies in the response cache cost nothing.")
+    if max_cost is not None:
+        total = None if None in costs else sum(costs)
+        over = total is not None and total > max_cost
+        say(f"--max-cost {max_cost:g} USD: no call is made whose worst case (its input "
+            "estimate and max_output_tokens) would take the run's spending over it; the "
+            "episodes it cuts short are recorded as failed and resumed by a re-run with a "
+            "higher cap." + (f" The expected cost ({total:,.2f} USD) is above it." if over
+                             else ""))  # fmt: skip
 
 
 def _in_selection(
@@ -367,6 +445,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--summary-json", metavar="PATH", help="also write the summary as JSON")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.add_argument("--max-cost", type=_usd, metavar="USD",
+                     help="make no model call whose worst case would take this run's "
+                     "spending over USD: episodes then in flight end as failed, no new one "
+                     "starts; exit status 3 if any was cut or not started (a re-run with a "
+                     "higher cap resumes them)")
+    run.add_argument("--dry-run", action="store_true",
+                     help="print the episodes, calls, tokens and cost each agent would take, "
+                     "then exit without running (no call, no API key needed)")
     llm = run.add_argument_group(
         "model agents", "--agent llm with these flags, or --agent agents/NAME.toml (or NAME)"
     )
@@ -383,6 +469,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="response cache of model agents (default: .worldtest-cache/llm)")
     llm.add_argument("--no-cache", action="store_true",
                      help="call the model even when the response cache has the reply")
+    llm.add_argument("--input-price", type=_usd, metavar="USD_PER_MTOK",
+                     help="input price of the model agents, USD per million tokens "
+                     "(overrides the presets')")
+    llm.add_argument("--output-price", type=_usd, metavar="USD_PER_MTOK",
+                     help="output price of the model agents, USD per million tokens "
+                     "(overrides the presets')")
     run.set_defaults(func=_cmd_run)
 
     report = sub.add_parser(
@@ -511,7 +603,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Returns:
         The exit status: 0 on success, 1 on a worldtest error (printed to stderr) or failed
-        validation, 2 on a usage error, 130 when interrupted with Ctrl-C.
+        validation, 2 on a usage error, 3 when ``run --max-cost`` cut episodes short or left
+        them unstarted (:data:`EXIT_MAX_COST`), 130 when interrupted with Ctrl-C.
     """
     parser = build_parser()
     try:

@@ -13,6 +13,22 @@ episodes in flight, resumes where it stopped, and a finished run appends nothing
 response cache (``worldtest.agents.llm.cache``) the calls of an interrupted episode are not
 paid for twice.
 
+Spending (``RunConfig.max_cost``): the run's :class:`Spending` is the ledger
+(:class:`worldtest.agents.llm.budget.Ledger`) every model agent's episodes share. Before each
+call the response cache cannot answer, the call's worst case (its estimated input tokens and
+``max_output_tokens`` at the preset's prices) is reserved there; when it returns, its cost is
+charged. A call whose worst case would take the spending over ``max_cost`` is not made: its
+episode ends as failed (``"cost cap of X USD reached after Y USD"``, ``usage["cut_by_cost_cap"]``
+True) and is recorded so, with what its calls cost; the store does not count a failed record
+as done, so a re-run with a higher cap runs it again, its calls made so far answered free by
+the response cache. Once the cap is spent or a call was refused, no new episode starts (counted
+in ``Spending.not_started``, as is an episode refused its very first call: it is not recorded). The spending thus stays at or below the cap but for what calls
+cost beyond their worst case (an endpoint that ignores ``max_output_tokens``). Agents that are
+not model agents are charged their record's ``usage["spent_usd"]`` when their episode ends.
+Only this invocation's calls count, not the records found in the store. The ledger is per
+process: worker processes each keep the cap on their own spending. :func:`estimate` says what
+a configuration would cost before any call (``worldtest run --dry-run``).
+
 Seeds (house style 5, no hidden randomness): the episode seed is ``config.seed``; the episode's
 generator is ``np.random.default_rng([config.seed, stable_hash(agent_id, task_id)])`` with a
 SHA-256-based :func:`stable_hash` (never Python's salted ``hash()``), so every episode is
@@ -42,12 +58,14 @@ from rich.progress import (
 
 from worldtest.agents import make_agent
 from worldtest.agents.base import is_async
+from worldtest.agents.llm.budget import Ledger
 from worldtest.env import FAMILIES, Suite
 from worldtest.errors import ConfigError, WorldtestError
 from worldtest.protocol import Settings, run_episode, run_episode_async
 from worldtest.results import EpisodeRecord, ResultsStore, episode_key
 
-__all__ = ["RunConfig", "episode_rng", "run", "stable_hash"]
+__all__ = ["AgentEstimate", "RunConfig", "Spending", "episode_rng", "estimate", "run",
+           "stable_hash"]
 
 
 class RunConfig(BaseModel):
@@ -69,6 +87,10 @@ class RunConfig(BaseModel):
         cache_dir: the model agents' response cache (None: ``.worldtest-cache/llm``);
             cache: False bypasses it (``--no-cache``).
         concurrency: model-agent episodes in flight per endpoint (None: each preset's).
+        max_cost: USD; once this run's episodes have spent it, no new episode starts (module
+            docstring). Every model agent then needs prices.
+        input_price, output_price: USD per million tokens for every model agent of the run,
+            overriding its preset's (``--input-price``, ``--output-price``).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -90,6 +112,9 @@ class RunConfig(BaseModel):
     cache_dir: Path | None = None
     cache: bool = True
     concurrency: int | None = Field(default=None, ge=1)
+    max_cost: float | None = Field(default=None, ge=0.0)
+    input_price: float | None = Field(default=None, ge=0.0)
+    output_price: float | None = Field(default=None, ge=0.0)
 
     def llm_options(self) -> dict[str, Any]:
         """The options :func:`worldtest.agents.make_agent` passes to model agents.
@@ -105,7 +130,8 @@ class RunConfig(BaseModel):
                 "add --agent llm (a preset carries its own endpoint)"
             )
         return {**flags, "cache_dir": self.cache_dir, "cache": self.cache,
-                "concurrency": self.concurrency}  # fmt: skip
+                "concurrency": self.concurrency, "input_price": self.input_price,
+                "output_price": self.output_price}  # fmt: skip
 
     def settings(self) -> Settings:
         """The protocol settings: defaults, with this config's overrides."""
@@ -178,8 +204,55 @@ def _plan(
     return jobs
 
 
+class Spending(Ledger):
+    """What a run has spent, against its cap (module docstring).
+
+    Args:
+        max_cost: the cap in USD (None: none); :func:`run` sets it from its config.
+
+    Attributes:
+        max_cost, spent_usd, reserved_usd, refused: as :class:`~worldtest.agents.llm.budget.Ledger`
+        (``spent_usd``: USD spent by this run's calls so far); not_started: episodes not started
+        because the cap was reached; cut: episodes ended (as failed) because the cap refused
+        one of their calls.
+    """
+
+    def __init__(self, max_cost: float | None = None) -> None:
+        super().__init__(max_cost)
+        self.not_started = 0
+        self.cut = 0
+
+    def add(self, record: EpisodeRecord) -> None:
+        """Count an ended episode of an agent without a ledger: its ``usage["spent_usd"]``
+        (absent for agents that cost nothing)."""
+        value = record.usage.get("spent_usd")
+        if isinstance(value, int | float):
+            self.charge(float(value))
+
+
+def _check_money(config: RunConfig, agents: dict[str, Any]) -> None:
+    """Prices given without a model agent, or a cap with a model agent that has no prices."""
+    priced = {a: getattr(agent, "preset", None) for a, agent in agents.items()}
+    models = {a: p for a, p in priced.items() if p is not None}
+    if (config.input_price is not None or config.output_price is not None) and not models:
+        raise ConfigError("--input-price and --output-price set the prices of model agents: "
+                          "add --agent llm or a preset")  # fmt: skip
+    if config.max_cost is not None:
+        unpriced = [a for a, p in models.items() if p.prices is None]
+        if unpriced:
+            raise ConfigError(
+                f"--max-cost needs the prices of agent {unpriced[0]!r}: add a [prices] table "
+                "to its preset or give --input-price and --output-price (USD per million "
+                "tokens)"
+            )
+
+
 def run(
-    config: RunConfig, *, console: Console | None = None, show_progress: bool = True
+    config: RunConfig,
+    *,
+    console: Console | None = None,
+    show_progress: bool = True,
+    spending: Spending | None = None,
 ) -> list[EpisodeRecord]:
     """Run every episode of ``config`` not already in the results store.
 
@@ -188,6 +261,8 @@ def run(
         console: where progress and notes go (a new ``rich`` console when None and
             ``show_progress``).
         show_progress: draw a progress bar.
+        spending: filled with what the run spent and what the cap left unstarted
+            (``config.max_cost`` is copied into it).
 
     Returns:
         The records of every episode of this configuration, old and new, in enumeration order
@@ -195,7 +270,8 @@ def run(
 
     Raises:
         ConfigError: unknown agent, environment or family; an explicitly requested task that
-            does not exist; bad metadata. TaskFileError / AutumnError: a broken task or program.
+            does not exist; bad metadata; ``max_cost`` with a model agent without prices.
+            TaskFileError / AutumnError: a broken task or program.
         ResultsError: a damaged results file.
     """
     if console is None and show_progress:
@@ -203,6 +279,9 @@ def run(
     suite = Suite(config.suite)
     options = config.llm_options()
     agents = {agent_id: make_agent(agent_id, **options) for agent_id in config.agents}
+    _check_money(config, agents)
+    spending = spending if spending is not None else Spending()
+    spending.max_cost = config.max_cost
     jobs = _plan(config, suite, agents, console)
     store = ResultsStore.for_dir(config.results_dir)
     done = store.keys()
@@ -223,6 +302,9 @@ def run(
         bar = progress.add_task("episodes", total=len(todo))
         wrong = _WrongPrograms()
         for job in [job for job in todo if not is_async(agents[job.agent_id])]:
+            if spending.reached:
+                spending.not_started += 1
+                continue
             agent = agents[job.agent_id]
             progress.update(bar, description=f"{job.agent_id} {job.task.id}")
             record = run_episode(
@@ -236,6 +318,7 @@ def run(
                 wrong_program=wrong(job.task),
             )
             store.append(record)
+            spending.add(record)
             progress.advance(bar)
         concurrent = [job for job in todo if is_async(agents[job.agent_id])]
         if concurrent:
@@ -248,11 +331,138 @@ def run(
                 progress.advance(bar)
 
             asyncio.run(
-                _run_concurrently(concurrent, agents, suite, config.seed, wrong, ended, note)
+                _run_concurrently(concurrent, agents, suite, config.seed, wrong, ended, note,
+                                  spending)
             )
+    if console is not None and spending.max_cost is not None:
+        stopped = spending.cut or spending.not_started
+        said = (f"spent {spending.spent_usd:.4f} USD of --max-cost {spending.max_cost:g} USD"
+                + (f": the cap was reached; {spending.cut} episode(s) cut short (recorded as "
+                   f"failed), {spending.not_started} not started (run again with a higher "
+                   "--max-cost to go on)" if stopped else ""))  # fmt: skip
+        console.print(f"[yellow]{said}[/]" if stopped else said)
     wanted = {job.key for job in jobs}
     latest = {record.key: record for record in store.load() if record.key in wanted}
     return [latest[job.key] for job in jobs if job.key in latest]
+
+
+@dataclass(frozen=True)
+class AgentEstimate:
+    """What one agent's share of a run would take (``worldtest.agents.llm.estimate``).
+
+    Attributes:
+        agent: the agent id (a preset's id, as records name it); episodes: episodes to run
+        (those not yet in the store);
+        stored: episodes already in the store (not run again); calls: model calls at most;
+        input_tokens, output_tokens: expected totals; cost_usd: expected USD (0 for agents
+        that call no model, None for a model agent without prices); worst_cost_usd: with
+        every reply ``max_output_tokens`` long; largest_input_tokens: the largest input of
+        one call; max_input_tokens: the context budget (0: none; None: not a model agent);
+        episode_worst_usd: the worst cost of one episode; in_flight: episodes at most in
+        flight at once (the concurrency).
+    """
+
+    agent: str
+    episodes: int
+    stored: int
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float | None = 0.0
+    worst_cost_usd: float | None = 0.0
+    largest_input_tokens: int = 0
+    max_input_tokens: int | None = None
+    episode_worst_usd: float | None = 0.0
+    in_flight: int = 1
+
+
+def estimate(config: RunConfig) -> list[AgentEstimate]:
+    """Estimate each agent's episodes, calls, tokens and cost for ``config``, making no call
+    and needing no API key (``worldtest run --dry-run``).
+
+    Returns:
+        One :class:`AgentEstimate` per agent, in ``config.agents`` order.
+
+    Raises:
+        ConfigError: as :func:`run` (but for an unset API key variable).
+    """
+    from worldtest.agents import AGENTS
+    from worldtest.agents.llm import llm_preset
+    from worldtest.agents.llm.estimate import estimate_episode
+
+    suite = Suite(config.suite)
+    options = config.llm_options()
+    agents: dict[str, Any] = {}
+    for agent_id in config.agents:
+        preset = None if agent_id in AGENTS else llm_preset(agent_id, **options)
+        agents[agent_id] = preset if preset is not None else make_agent(agent_id, **options)
+    _check_money(config, {a: _Priced(p) for a, p in agents.items()})
+    jobs = _plan(config, suite, agents, None)
+    done = ResultsStore.for_dir(config.results_dir).keys()
+    samples: dict[tuple[str, int], list[list[Any]]] = {}
+    out = []
+    for agent_id, agent in agents.items():
+        mine = [job for job in jobs if job.agent_id == agent_id]
+        todo = [job for job in mine if job.key not in done]
+        if not hasattr(agent, "context"):  # not a model agent
+            out.append(AgentEstimate(agent.id, len(todo), len(mine) - len(todo)))
+            continue
+        rows = []
+        for job in todo:
+            tpa = job.settings.ticks_per_action
+            if (job.env, tpa) not in samples:
+                samples[job.env, tpa] = _sample_frames(suite.program(job.env), config.seed, tpa)
+            rows.append(estimate_episode(agent, job.settings, samples[job.env, tpa],
+                                         job.task.family))  # fmt: skip
+        priced = agent.prices is not None
+        out.append(AgentEstimate(
+            agent.id, len(todo), len(mine) - len(todo),
+            calls=sum(r.calls for r in rows),
+            input_tokens=sum(r.input_tokens for r in rows),
+            output_tokens=sum(r.output_tokens for r in rows),
+            cost_usd=sum(r.cost_usd or 0.0 for r in rows) if priced else None,
+            worst_cost_usd=sum(r.worst_cost_usd or 0.0 for r in rows) if priced else None,
+            largest_input_tokens=max((r.largest_input_tokens for r in rows), default=0),
+            max_input_tokens=agent.context.max_input_tokens,
+            episode_worst_usd=max((r.worst_cost_usd or 0.0 for r in rows), default=0.0)
+            if priced else None,
+            in_flight=min(len(todo), config.concurrency or agent.request.concurrency),
+        ))  # fmt: skip
+    return out
+
+
+ESTIMATE_ACTIONS = 12
+"""Actions sampled per environment to size the interaction observations of an estimate."""
+
+
+def _sample_frames(program: Any, seed: int, ticks_per_action: int) -> list[list[Any]]:
+    """Frame 0, then the frames of :data:`ESTIMATE_ACTIONS` actions drawn uniformly from the
+    program actions (clicks on uniform cells) by ``default_rng(seed)``, labelled as the
+    protocol labels them. A program that fails on the way ends the sample early."""
+    from worldtest.env import PROGRAM_TEMPLATES, AutumnEnv, Frame
+
+    env = AutumnEnv(program, seed, ticks_per_action=ticks_per_action)
+    rng = np.random.default_rng(seed)
+    out = [[Frame(0, None, env.frame)]]
+    for _ in range(ESTIMATE_ACTIONS):
+        action = str(rng.choice(PROGRAM_TEMPLATES))
+        if action == "click X Y":
+            x, y = rng.integers(env.grid_size, size=2)
+            action = f"click {x} {y}"
+        try:
+            grids = env.step(action)
+        except WorldtestError:
+            break
+        first = env.tick - len(grids) + 1
+        out.append([Frame(first + i, action if i == 0 else None, g) for i, g in enumerate(grids)])
+    return out
+
+
+class _Priced:
+    """A preset seen as an agent by :func:`_check_money` (None for other agents)."""
+
+    def __init__(self, agent: Any) -> None:
+        self.preset = agent if hasattr(agent, "prices") else None
 
 
 class _WrongPrograms:
@@ -283,6 +493,7 @@ async def _run_concurrently(
     wrong: Callable[[Any], Any],
     ended: Callable[[EpisodeRecord], None],
     note: Callable[[int], None],
+    spending: Spending | None = None,
 ) -> None:
     """Run the episodes of async agents concurrently, ``concurrency`` per endpoint.
 
@@ -290,8 +501,11 @@ async def _run_concurrently(
     the order they end), on a single writer thread. The first exception that is not an
     episode failure (a harness bug, a results file that cannot be written) cancels the others
     and propagates, as does a cancellation (Ctrl-C): the episodes in flight are then lost, the
-    recorded ones kept.
+    recorded ones kept. With ``spending`` (module docstring), model agents' calls are capped
+    and counted there, and an episode whose turn comes once the cap is reached is not started
+    (counted in ``spending.not_started``).
     """
+    spending = spending if spending is not None else Spending()
     limits: dict[str, int] = {}
     for agent_id in {job.agent_id for job in jobs}:
         agent = agents[agent_id]
@@ -309,11 +523,18 @@ async def _run_concurrently(
         nonlocal in_flight
         base = agents[job.agent_id]
         async with gates[getattr(base, "endpoint", job.agent_id)]:
+            if spending.reached:
+                spending.not_started += 1
+                return
             in_flight += 1
             note(in_flight)
+            agent = base.clone()
+            hooked = hasattr(agent, "ledger")
+            if hooked:  # counted (and capped) call by call
+                agent.ledger = spending
             try:
                 record = await run_episode_async(
-                    base.clone(),
+                    agent,
                     suite.spec(job.env),
                     suite.program(job.env),
                     job.task,
@@ -324,6 +545,13 @@ async def _run_concurrently(
                 )
             finally:
                 in_flight -= 1
+            if not hooked:
+                spending.add(record)  # before the gate lets the next episode in
+            elif record.usage.get("cut_by_cost_cap"):
+                if not record.usage.get("calls"):  # refused its first call: not started
+                    spending.not_started += 1
+                    return
+                spending.cut += 1
         await loop.run_in_executor(writer, ended, record)
 
     tasks = [asyncio.create_task(one(job)) for job in jobs]

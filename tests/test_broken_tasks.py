@@ -81,8 +81,9 @@ def test_cd_trigger_off_by_some_ticks(suite):
     edit(suite / "tasks/lamp/cd.json",
          lambda d: d.update(trigger="(& (clicked button) (== presses 0))"))
     found = problems(suite, "lamp", "cd")
-    assert found and all(p.startswith("trigger:") for p in found)
-    assert any("first differ at frame" in p for p in found)
+    # Along the hidden prefix too the programs differ without the trigger holding.
+    assert found and all(p.startswith(("trigger:", "prefix:")) for p in found)
+    assert any(p.startswith("trigger:") and "first differ at frame" in p for p in found)
 
 
 def test_cd_trigger_that_never_fires(suite):
@@ -137,3 +138,16 @@ def test_mfp_rule_perturbation_that_no_longer_matches_the_program(suite):
     edit(suite / "tasks/gravity/mfp.json", change)
     found = problems(suite, "gravity", "mfp")
     assert any(p.startswith("option_sources.") and "expected the literal" in p for p in found)
+
+
+def test_prefix_that_shows_the_change_before_the_test(suite):
+    # Two presses in a row toggle the wrong lamp (every second press) before the test starts.
+    edit(suite / "tasks/lamp/cd.json", lambda d: d.update(prefix=["click 7 13"] * 2))
+    found = problems(suite, "lamp", "cd")
+    assert any(p.startswith("prefix: the trigger holds") for p in found), found
+
+
+def test_prefix_that_leaves_the_initial_frame(suite):
+    edit(suite / "tasks/lamp/planning.json", lambda d: d.update(prefix=["noop"]))
+    found = problems(suite, "lamp", "planning")
+    assert any(p.startswith("prefix: leaves the initial frame") for p in found), found

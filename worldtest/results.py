@@ -85,7 +85,8 @@ class EpisodeRecord(BaseModel):
         task_id, task_version: the task's id (``"ice/mfp"``) and version.
         stochastic: whether the environment's program draws random numbers.
         seed: the episode seed (interaction phase; the CD test phase).
-        task_seed: the seed the task was derived with (MFP recording, planning start).
+        task_seed: the task's test seed (every family's test phase runs with it, after the
+            task's hidden prefix; docs/protocol.md section 2).
         settings: the protocol settings in force (``budget`` in actions, ``horizon`` in test
             actions, ``ticks_per_action``, ``reset_seed`` ...), as recorded by the runner.
         interaction, test: the actions of the two phases, in order.

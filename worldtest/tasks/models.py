@@ -207,6 +207,9 @@ class PlanningTask(_TaskBase):
         mask: ``uint8`` (H, W) of 0/1; 1 = this cell must equal the goal (at least one 1).
         optimal_actions: length of the shortest plan the validator found (test actions = ticks).
         plan: a witness plan of exactly that length (program actions, canonical text).
+        reference_optimal_actions: imported tasks only: the reference harness's
+            ``optimal_actions_count``, the authors' metadata (the reference harness never reads
+            it and it is not a proven shortest plan); None for our own tasks.
     """
 
     family: Literal["planning"] = "planning"
@@ -214,6 +217,7 @@ class PlanningTask(_TaskBase):
     mask: BitGrid
     optimal_actions: int = Field(ge=1)
     plan: list[str]
+    reference_optimal_actions: int | None = None
 
     @model_validator(mode="after")
     def _check(self) -> PlanningTask:
@@ -329,7 +333,10 @@ def load_task(path: Path | str) -> Task:
 
 def task_json(task: Task) -> str:
     """The task as the exact text :func:`save_task` writes (pretty JSON, trailing newline)."""
-    return json.dumps(task.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    data = task.model_dump(mode="json")
+    if data.get("reference_optimal_actions", 0) is None:  # only imported tasks carry it
+        del data["reference_optimal_actions"]
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def save_task(task: Task, path: Path | str) -> None:

@@ -13,8 +13,8 @@ episodes in flight, resumes where it stopped, and a finished run appends nothing
 response cache (``worldtest.agents.llm.cache``) the calls of an interrupted episode are not
 paid for twice.
 
-Seeds (house style 5, no hidden randomness): the episode seed is ``config.seed``; the episode's
-generator is ``np.random.default_rng([config.seed, stable_hash(agent_id, task_id)])`` with a
+Seeds (house style 5, no hidden randomness): the episode seed is ``config.episode_seed``; the
+episode's generator is ``np.random.default_rng([seed, stable_hash(agent_id, task_id)])`` with a
 SHA-256-based :func:`stable_hash` (never Python's salted ``hash()``), so every episode is
 reproducible on its own, in any order.
 """
@@ -59,7 +59,10 @@ class RunConfig(BaseModel):
         families: task families, or None for ``mfp``, ``planning``, ``cd``. A task file that
             does not exist is an error when both ``envs`` and ``families`` were given, else it
             is skipped with a note on the console.
-        seed: the episode seed (protocol section 2: our defaults avoid the degenerate seed 0).
+        seed: the episode seed; None: 42 (profile ``worldtest``: our defaults avoid the
+            degenerate seed 0) or 0 (profile ``paper``: the reference harness's seed).
+        profile: ``worldtest`` (our settings) or ``paper`` (the reference harness's:
+            :data:`worldtest.protocol.PAPER_SETTINGS`); the flags below override either.
         results_dir: where ``episodes.jsonl`` is appended.
         suite: the suite folder, or None for ``worldtest.env.default_suite_root()``.
         budget, horizon, ticks_per_action, reset_seed: overrides of the protocol
@@ -76,7 +79,8 @@ class RunConfig(BaseModel):
     agents: list[str] = Field(default_factory=lambda: ["random", "oracle"], min_length=1)
     envs: list[str] | None = None
     families: list[str] | None = None
-    seed: int = 42
+    seed: int | None = None
+    profile: Literal["worldtest", "paper"] = "worldtest"
     results_dir: Path = Path("results")
     suite: Path | None = None
     budget: int | None = Field(default=None, ge=0)
@@ -107,10 +111,18 @@ class RunConfig(BaseModel):
         return {**flags, "cache_dir": self.cache_dir, "cache": self.cache,
                 "concurrency": self.concurrency}  # fmt: skip
 
+    @property
+    def episode_seed(self) -> int:
+        """``seed``, or the profile's default seed (42 ours, 0 the reference's)."""
+        if self.seed is not None:
+            return self.seed
+        return 0 if self.profile == "paper" else 42
+
     def settings(self) -> Settings:
-        """The protocol settings: defaults, with this config's overrides."""
+        """The protocol settings: the profile's defaults, with this config's overrides."""
         names = ("budget", "horizon", "ticks_per_action", "reset_seed")
-        return Settings(**{n: getattr(self, n) for n in names if getattr(self, n) is not None})
+        overrides = {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+        return Settings.paper(**overrides) if self.profile == "paper" else Settings(**overrides)
 
 
 def stable_hash(*parts: str) -> int:
@@ -150,7 +162,7 @@ def _plan(
         for env in envs:
             spec = suite.spec(env)
             program = suite.program(env)
-            resolved = settings.resolved(program.start(config.seed).frame_rate)
+            resolved = settings.resolved(program.start(config.episode_seed).frame_rate)
             for family in families:
                 if not suite.task_path(env, family).exists():
                     if config.envs is not None and config.families is not None:
@@ -168,8 +180,9 @@ def _plan(
                     agent.version,
                     task.id,
                     task.version,
-                    config.seed,
+                    config.episode_seed,
                     resolved.model_dump(),
+                    suite=suite.id,
                 )
                 jobs.append(_Job(key, agent_id, env, task, resolved))
     if missing and console is not None:
@@ -231,9 +244,10 @@ def run(
                 suite.program(job.env),
                 job.task,
                 job.settings,
-                config.seed,
-                rng=episode_rng(config.seed, agent.id, job.task.id),
+                config.episode_seed,
+                rng=episode_rng(config.episode_seed, agent.id, job.task.id),
                 wrong_program=wrong(job.task),
+                suite=suite.id,
             )
             store.append(record)
             progress.advance(bar)
@@ -248,7 +262,9 @@ def run(
                 progress.advance(bar)
 
             asyncio.run(
-                _run_concurrently(concurrent, agents, suite, config.seed, wrong, ended, note)
+                _run_concurrently(
+                    concurrent, agents, suite, config.episode_seed, wrong, ended, note
+                )
             )
     wanted = {job.key for job in jobs}
     latest = {record.key: record for record in store.load() if record.key in wanted}
@@ -321,6 +337,7 @@ async def _run_concurrently(
                     seed,
                     rng=episode_rng(seed, base.id, job.task.id),
                     wrong_program=wrong(job.task),
+                    suite=suite.id,
                 )
             finally:
                 in_flight -= 1

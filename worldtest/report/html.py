@@ -20,6 +20,7 @@ from worldtest.report.bootstrap import interval_sentence
 from worldtest.report.build import Report
 from worldtest.report.plots import bars_png, heatmap_png
 from worldtest.report.reference import REFERENCE_NOTE, REFERENCE_ROWS
+from worldtest.results import qualified_env
 from worldtest.report.text import (
     AGGREGATION_NOTE,
     fmt_int,
@@ -239,7 +240,7 @@ def _episodes(report: Report) -> str:
         for family in FAMILIES:
             for item in families.get(family, []):
                 r = item.record
-                title = f"{_SHORT[family]} · {r.env} · seed {r.seed} · score {r.score:.2f}"
+                title = f"{_SHORT[family]} · {qualified_env(r)} · seed {r.seed} · score {r.score:.2f}"
                 if item.error:
                     body = f"<p class=err>not drawn: {escape(item.error)}</p>"
                 else:

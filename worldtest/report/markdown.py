@@ -14,6 +14,7 @@ from worldtest.report.aggregate import COLUMN_TITLES, COLUMNS, FAMILIES, AgentSu
 from worldtest.report.bootstrap import interval_sentence
 from worldtest.report.build import Report
 from worldtest.report.reference import REFERENCE_NOTE, REFERENCE_ROWS
+from worldtest.results import qualified_env
 from worldtest.report.text import (
     AGGREGATION_NOTE,
     fmt_cell_detail,
@@ -152,7 +153,7 @@ def _episodes(report: Report) -> str:
                 r = item.record
                 what = f"[GIF replay]({item.gif})" if item.gif else f"not drawn: {item.error}"
                 lines.append(
-                    f"- {label} · {family} · {r.env} · seed {r.seed} · score {r.score:.3f}: {what}"
+                    f"- {label} · {family} · {qualified_env(r)} · seed {r.seed} · score {r.score:.3f}: {what}"
                 )
     return "\n".join(lines)
 

@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from worldtest.results import EpisodeRecord
+from worldtest.results import EpisodeRecord, qualified_task
 
 __all__ = ["HUMANS", "HUMAN_PREFIX", "Row", "RowKey", "deduplicate", "group_rows", "newest_tasks"]
 
@@ -94,9 +94,8 @@ def newest_tasks(records: Iterable[EpisodeRecord]) -> dict[str, int]:
     """Task id -> the newest ``task_version`` among the records (the benchmark's task set)."""
     newest: dict[str, int] = {}
     for record in records:
-        newest[record.task_id] = max(
-            newest.get(record.task_id, record.task_version), record.task_version
-        )
+        task = qualified_task(record)
+        newest[task] = max(newest.get(task, record.task_version), record.task_version)
     return newest
 
 
@@ -136,10 +135,10 @@ def group_rows(records: Sequence[EpisodeRecord], *, group_humans: bool = True) -
     for config, episodes in by_config.items():
         versions: dict[str, list[int]] = defaultdict(list)
         for record in episodes:
-            if record.task_version not in versions[record.task_id]:
-                versions[record.task_id].append(record.task_version)
+            if record.task_version not in versions[qualified_task(record)]:
+                versions[qualified_task(record)].append(record.task_version)
         for record in episodes:
-            newer = [v for v in versions[record.task_id] if v > record.task_version]
+            newer = [v for v in versions[qualified_task(record)] if v > record.task_version]
             grouped[RowKey(*config, generation=len(newer))].append(record)
 
     labels = _labels(grouped)

@@ -52,7 +52,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_serializer, model_validator
 
 from worldtest.errors import ConfigError
 
@@ -122,6 +122,10 @@ class Context(_Table):
         window: turns (observation + reply) kept verbatim by ``window`` and ``summary``.
         scratchpad: tell the model it may think in ``<scratchpad>`` tags before acting.
         cell_px: pixels per cell side in images.
+        prompt_style: ``worldtest`` (our prompts), ``reference`` (the information the reference
+            harness gives its model, each frame a full JSON colour grid:
+            ``worldtest.agents.llm.prompts.PROMPT_STYLES``), or None: ``reference`` under
+            ``--profile paper``, else ``worldtest``. Transcripts record the style in force.
     """
 
     observation: Literal["names", "letters", "image"] = "names"
@@ -129,6 +133,15 @@ class Context(_Table):
     window: int = Field(default=20, ge=1)
     scratchpad: bool = True
     cell_px: int = Field(default=16, ge=1, le=64)
+    prompt_style: Literal["worldtest", "reference"] | None = None
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: Any) -> dict[str, Any]:
+        # Left out when None, so agent versions (a hash of this dump) stay as they were.
+        data = handler(self)
+        if data.get("prompt_style", "") is None:
+            del data["prompt_style"]
+        return data
 
 
 class Request(_Table):

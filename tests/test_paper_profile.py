@@ -123,3 +123,12 @@ def test_builtin_records_carry_no_suite(tmp_path: Path) -> None:
 def test_profile_flag_is_validated(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "--profile", "reference"]) == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_reference_rows_name_their_version_and_mark_rows_that_do_not_add_up() -> None:
+    from worldtest.report.reference import REFERENCE_CAVEATS, REFERENCE_SOURCE
+
+    assert "ICML 2026" in REFERENCE_SOURCE and "2510.19788v4" in REFERENCE_SOURCE
+    assert sorted(REFERENCE_CAVEATS) == ["Claude 4 Sonnet", "Qwen3-235B thinking"]
+    assert "0.249" in REFERENCE_CAVEATS["Claude 4 Sonnet"]
+    assert "0.167" in REFERENCE_CAVEATS["Qwen3-235B thinking"]

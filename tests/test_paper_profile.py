@@ -39,10 +39,11 @@ def test_paper_settings_are_the_reference_harness_numbers() -> None:
 
 def test_step_cap_leaves_the_test_phase_what_is_left() -> None:
     paper = Settings.paper()
-    assert paper.test_horizon(0) == 499  # two transition steps
-    assert paper.test_horizon(300) == 199
-    assert paper.test_horizon(600) == 0
-    assert Settings().test_horizon(300) == 300  # ours: a fixed horizon
+    assert paper.test_horizon(0, "planning") == 499  # two transition steps
+    assert paper.test_horizon(300, "cd") == 199
+    assert paper.test_horizon(300, "mfp") == 201  # its MFP has no transition step
+    assert paper.test_horizon(600, "cd") == 0
+    assert Settings().test_horizon(300, "cd") == 300  # ours: a fixed horizon
 
 
 def test_worldtest_settings_dump_as_before() -> None:
@@ -132,3 +133,16 @@ def test_reference_rows_name_their_version_and_mark_rows_that_do_not_add_up() ->
     assert sorted(REFERENCE_CAVEATS) == ["Claude 4 Sonnet", "Qwen3-235B thinking"]
     assert "0.249" in REFERENCE_CAVEATS["Claude 4 Sonnet"]
     assert "0.167" in REFERENCE_CAVEATS["Qwen3-235B thinking"]
+
+
+def test_the_step_cap_binds_a_whole_episode(tmp_path: Path) -> None:
+    """Under the paper profile interaction + transition + test actions never pass 501."""
+    import_reference(EXAMPLE, tmp_path / "suite")
+    results = tmp_path / "results"
+    assert main(["run", "--suite", str(tmp_path / "suite"), "--agent", "random", "--profile",
+                 "paper", "--family", "cd", "--family", "mfp", "--results", str(results),
+                 "--no-progress"]) == 0
+    for record in load_records([results / "episodes.jsonl"]):
+        transition = 2 if record.family == "cd" else 0
+        assert len(record.interaction) + transition + len(record.test) <= 501
+        assert len(record.interaction) <= 300

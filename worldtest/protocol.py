@@ -67,7 +67,7 @@ class Settings(BaseModel):
         profile: ``"worldtest"`` (ours, the default) or ``"paper"`` (the reference harness's
             settings, :data:`PAPER_SETTINGS`; README "The paper profile").
         step_cap: None, or agent actions over the whole episode (interaction actions, the
-            reference's two transition steps, test actions): the test phase gets what is left
+            reference's transition steps, test actions): the test phase gets what is left
             (:meth:`test_horizon`). Reference: 501.
         mfp_rewind: MFP ``rewind``: ``"start"`` (back to frame 0, offered from frame 1 on) or
             ``"previous"`` (one frame back, offered once the last frame was reached: the
@@ -108,21 +108,23 @@ class Settings(BaseModel):
         ticks = 1 + int(frame_rate) // 2 if self.profile == "paper" else int(frame_rate)
         return self.model_copy(update={"ticks_per_action": ticks})
 
-    def test_horizon(self, interaction_actions: int) -> int:
-        """Test actions allowed after ``interaction_actions``: ``horizon``, and under a
-        ``step_cap`` at most ``step_cap - interaction_actions - PAPER_TRANSITION_STEPS``
-        (never below 0)."""
+    def test_horizon(self, interaction_actions: int, family: str) -> int:
+        """Test actions allowed after ``interaction_actions`` in a ``family`` test phase:
+        ``horizon``, and under a ``step_cap`` at most ``step_cap - interaction_actions -
+        PAPER_TRANSITION_STEPS[family]`` (never below 0)."""
         if self.step_cap is None:
             return self.horizon
-        left = self.step_cap - interaction_actions - PAPER_TRANSITION_STEPS
+        left = self.step_cap - interaction_actions - PAPER_TRANSITION_STEPS.get(family, 0)
         return max(0, min(self.horizon, left))
 
 
 _PROFILE_DEFAULTS = {"profile": "worldtest", "step_cap": None, "mfp_rewind": "start"}
 
-PAPER_TRANSITION_STEPS = 2
-"""Steps the reference harness spends between the phases (its composite environments'
-``Transition`` and ``*Reset`` states, each offered only ``noop``), counted against its step cap."""
+PAPER_TRANSITION_STEPS = {"mfp": 0, "planning": 2, "cd": 2}
+"""Steps the reference harness spends between the phases, counted against its step cap: its
+planning and CD composite environments pass through ``Transition`` and ``*Reset`` states (one
+step each, offered only ``noop``; ``environment_interfaces.py``); its MFP composite answers the
+last interaction step with the first MFP observation (``environment_interfaces_mfp.py``)."""
 
 PAPER_SETTINGS: dict[str, Any] = {
     "profile": "paper",
@@ -135,7 +137,7 @@ PAPER_SETTINGS: dict[str, Any] = {
 """The reference harness's settings (BasisResearch/MARAProtocol, python_examples/autumnbench):
 ``max_interaction_steps: 300`` and ``max_steps: 501`` in ``conf/config.yaml`` (commit 0833974)
 and ``run_environment(max_steps=501)`` in ``evaluation_controller.py``: one cap of 501 steps over
-the interaction phase, the two transition steps and the test phase; MFP ``rewind`` one frame
+the interaction phase, the transition steps (:data:`PAPER_TRANSITION_STEPS`) and the test phase; MFP ``rewind`` one frame
 back, offered once the last frame was reached (``concrete_envs.py``, ``MARAMFPEnvironment``);
 reset with the same seed. Its seed (0) is the run's, set by ``worldtest run --profile paper``."""
 
@@ -381,7 +383,8 @@ class Episode:
 
     def _run_test(self, phase: Any) -> Generator[Observation, tuple[Any, float], tuple]:
         """The test phase, until it ends or the horizon runs out (protocol sections 2, 3)."""
-        horizon, message = self.settings.test_horizon(len(self.interaction)), None
+        horizon = self.settings.test_horizon(len(self.interaction), phase.family)
+        message = None
         while not phase.done and phase.n_actions < horizon:
             view = phase.observation()
             obs = Observation(

@@ -246,7 +246,8 @@ def _episodes(report: Report) -> str:
         for family in FAMILIES:
             for item in families.get(family, []):
                 r = item.record
-                title = f"{_SHORT[family]} · {qualified_env(r)} · seed {r.seed} · score {r.score:.2f}"
+                where = qualified_env(r)
+                title = f"{_SHORT[family]} · {where} · seed {r.seed} · score {r.score:.2f}"
                 if item.error:
                     body = f"<p class=err>not drawn: {escape(item.error)}</p>"
                 else:

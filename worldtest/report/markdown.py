@@ -159,7 +159,8 @@ def _episodes(report: Report) -> str:
                 r = item.record
                 what = f"[GIF replay]({item.gif})" if item.gif else f"not drawn: {item.error}"
                 lines.append(
-                    f"- {label} · {family} · {qualified_env(r)} · seed {r.seed} · score {r.score:.3f}: {what}"
+                    f"- {label} · {family} · {qualified_env(r)} · seed {r.seed} · "
+                    f"score {r.score:.3f}: {what}"
                 )
     return "\n".join(lines)
 

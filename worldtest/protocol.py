@@ -139,7 +139,8 @@ PAPER_SETTINGS: dict[str, Any] = {
 and ``run_environment(max_steps=501)`` in ``evaluation_controller.py``: one cap of 501 steps over
 the interaction phase, the transition steps (:data:`PAPER_TRANSITION_STEPS`) and the test
 phase; MFP ``rewind`` one frame back, offered once the last frame was reached
-(``concrete_envs.py``, ``MARAMFPEnvironment``); reset with the same seed. Its seed (0) is the run's, set by ``worldtest run --profile paper``."""
+(``concrete_envs.py``, ``MARAMFPEnvironment``); reset with the same seed. Its seed (0) is the
+run's, set by ``worldtest run --profile paper``."""
 
 
 def digest(frame: np.ndarray) -> str:

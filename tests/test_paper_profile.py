@@ -146,3 +146,19 @@ def test_the_step_cap_binds_a_whole_episode(tmp_path: Path) -> None:
         transition = 2 if record.family == "cd" else 0
         assert len(record.interaction) + transition + len(record.test) <= 501
         assert len(record.interaction) <= 300
+
+
+def test_report_labels_the_paper_row_and_qualifies_envs(tmp_path: Path) -> None:
+    from worldtest.report.rows import group_rows
+
+    import_reference(EXAMPLE, tmp_path / "autumnbench")
+    results = tmp_path / "results"
+    for profile in ("paper", "worldtest"):
+        assert main(["run", "--suite", str(tmp_path / "autumnbench"), "--agent", "oracle",
+                     "--family", "mfp", "--profile", profile, "--results", str(results),
+                     "--no-progress"]) == 0
+    rows = group_rows(load_records([results / "episodes.jsonl"]))
+    assert sorted(row.label for row in rows) == ["oracle", "oracle [paper]"]
+    assert main(["report", str(results), "--out", str(tmp_path / "rep"), "--episodes", "0"]) == 0
+    board = (tmp_path / "rep" / "leaderboard.md").read_text()
+    assert "| autumnbench:pebble | mfp | 1.000 | 1.000 |" in board

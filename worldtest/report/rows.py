@@ -12,7 +12,8 @@ comparable.
   ``humans`` row (protocol section 4 compares a human group with each model); its members are
   kept in :attr:`Row.members` so individual participants can be listed apart.
 - **Shown apart** (a separate row, labelled with what differs): a different ``agent_version``,
-  a different ``settings`` dict, a different major ``worldtest_version``, or an older
+  a different ``settings`` dict (a ``paper``-profile row is labelled ``[paper]``, and other
+  settings are compared within one profile), a different major ``worldtest_version``, or an older
   ``task_version`` of a task that the same configuration also ran in a newer version.
 """
 
@@ -158,18 +159,24 @@ def _labels(grouped: dict[RowKey, list[EpisodeRecord]]) -> dict[RowKey, str]:
     labels = {}
     for name, keys in by_name.items():
         settings = {k: json.loads(k.settings) for k in keys}
-        differing = sorted(
-            {
-                s
-                for k in keys
-                for s in settings[k]
-                if len({json.dumps(settings[o].get(s), default=str) for o in keys}) > 1
-            }
-        )
+        profile = {k: settings[k].get("profile", "worldtest") for k in keys}
         for key in keys:
+            # Settings are compared within one protocol profile; a paper-profile row always
+            # says so (README "The paper profile").
+            peers = [k for k in keys if profile[k] == profile[key]]
+            differing = sorted(
+                {
+                    s
+                    for k in peers
+                    for s in settings[k]
+                    if len({json.dumps(settings[o].get(s), default=str) for o in peers}) > 1
+                }
+            )
             label = name
             if len({k.agent_version for k in keys}) > 1:
                 label += f"@{key.agent_version}"
+            if profile[key] != "worldtest":
+                label += f" [{profile[key]}]"
             if differing:
                 shown = ", ".join(f"{s}={settings[key].get(s, '—')}" for s in differing)
                 label += f" [{shown}]"

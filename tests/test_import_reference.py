@@ -179,6 +179,8 @@ def test_example_layout_imports_all_three_tasks(tmp_path: Path, capsys) -> None:
             in capsys.readouterr().err)
     plan = load_task(tmp_path / "suite" / "tasks" / "pebble" / "planning.json")
     assert (plan.optimal_actions, plan.reference_optimal_actions) == (3, 5)
+    for family in ("mfp", "planning", "cd"):  # our validator finds the imported tasks sound
+        assert validate_task(Suite(tmp_path / "suite"), "pebble", family) == []
     records = _example_run(tmp_path / "suite", tmp_path / "results")
     assert sorted(r["task_id"] for r in records) == ["pebble/cd", "pebble/mfp", "pebble/planning"]
     assert all(r["status"] == "ok" and r["score"] == 1.0 for r in records)

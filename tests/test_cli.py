@@ -119,11 +119,12 @@ def test_ctrl_c_exits_130(results_dir, tmp_path, monkeypatch, capsys):
 
 def test_run_options_parse_to_contract_names():
     args = cli.build_parser().parse_args(["run"])
+    assert args.profile == "worldtest"  # the seed's default (42; 0 for paper) is the profile's
     assert (args.agent, args.env, args.family, args.seed, args.results) == (
         None,
         None,
         None,
-        42,
+        None,
         "results",
     )
     args = cli.build_parser().parse_args(

@@ -131,6 +131,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             envs=args.env or None,
             families=args.family or None,
             seed=args.seed,
+            profile=args.profile,
             results_dir=Path(args.results),
             suite=Path(args.suite) if args.suite else None,
             budget=args.budget,
@@ -373,6 +374,19 @@ def _cmd_import_reference(args: argparse.Namespace) -> int:
     return 1 if report.skipped else 0
 
 
+def _cmd_download(args: argparse.Namespace) -> int:
+    from worldtest.download import DEFAULT_BASE_URL, download_autumnbench
+
+    report = download_autumnbench(Path(args.out), base_url=args.base_url or DEFAULT_BASE_URL,
+                                  show_progress=not args.no_progress)
+    print(f"{args.out}: {len(report.fetched)} file(s) downloaded, {len(report.skipped)} already "
+          f"present; {sum(p.name.endswith('.json') for p in report.imported)} task(s) imported")
+    for task, reason in report.not_imported:
+        print(f"{task}: not imported: {reason}", file=sys.stderr)
+    print(f"run it with: worldtest run --suite {args.out} --profile paper")
+    return 1 if report.not_imported else 0
+
+
 # ----------------------------------------------------------------------------- parser
 
 
@@ -419,7 +433,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--family", action="append", choices=FAMILIES, help="task family (repeatable; default: all)"
     )
-    run.add_argument("--seed", type=int, default=42, help="episode seed (default 42)")
+    run.add_argument("--seed", type=int, default=None,
+                     help="episode seed (default 42; 0 under --profile paper)")
+    run.add_argument("--profile", choices=("worldtest", "paper"), default="worldtest",
+                     help="protocol settings: ours (default) or the reference harness's "
+                          "(paper: seed 0, 300-action budget, 501 steps over both phases, "
+                          "MFP rewind one frame back; README 'The paper profile')")
     run.add_argument(
         "--results", default="results", metavar="DIR", help="results directory (default: results)"
     )
@@ -592,6 +611,17 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--seed", type=int, default=0,
                      help="seed recorded in the tasks (default 0, the reference harness's)")
     imp.set_defaults(func=_cmd_import_reference)
+
+    down = sub.add_parser("download", help="download a published benchmark and import it")
+    down.add_argument("name", choices=("autumnbench",), help="what to download")
+    down.add_argument("--out", default="autumnbench", metavar="DIR",
+                      help="folder for the raw files and the suite (default: ./autumnbench); "
+                           "files already there are not fetched again")
+    down.add_argument("--base-url", metavar="URL",
+                      help="the bucket's object base, ending in /o/ (default: the public "
+                           "AutumnBench bucket)")
+    down.add_argument("--no-progress", action="store_true", help="no progress bar")
+    down.set_defaults(func=_cmd_download)
     return parser
 
 

@@ -30,6 +30,8 @@ __all__ = [
     "ResultsStore",
     "ResultsWarning",
     "episode_key",
+    "qualified_env",
+    "qualified_task",
     "load_records",
 ]
 
@@ -98,6 +100,8 @@ class EpisodeRecord(BaseModel):
         started_at: ISO 8601 UTC timestamp of the episode start; ``duration_s``: wall seconds.
         usage: tokens and cost for model agents (empty for the others): ``calls``,
             ``input_tokens``, ``output_tokens``, ``cost_usd`` (None without prices) ...
+        suite: the suite's id (``worldtest.suite.Suite.id``): None (and left out of the JSON
+            line) for the built-in suite; a downloaded or imported suite's folder name otherwise.
         transcript: model agents only (else None, and left out of the JSON line): the exact
             messages sent and the replies received, per call; versioned by its own
             ``transcript["version"]`` (``worldtest.agents.llm.transcript``).
@@ -129,6 +133,7 @@ class EpisodeRecord(BaseModel):
     started_at: str
     duration_s: float = Field(ge=0.0)
     usage: dict[str, Any] = Field(default_factory=dict)
+    suite: str | None = None
     transcript: dict[str, Any] | None = None
 
 
@@ -139,6 +144,8 @@ def episode_key(
     task_version: int,
     seed: int,
     settings: dict[str, Any],
+    *,
+    suite: str | None = None,
 ) -> str:
     """Return the stable resume key of an episode.
 
@@ -151,13 +158,30 @@ def episode_key(
         task_id, task_version: the task's id and version.
         seed: the episode seed.
         settings: the protocol settings of the episode.
+        suite: the suite's id, None for the built-in suite (whose keys carry no suite).
 
     Returns:
-        ``"<agent>@<agent_version>/<task_id>@v<task_version>/s<seed>/<settings hash>"``.
+        ``"<agent>@<agent_version>/<task_id>@v<task_version>/s<seed>/<settings hash>"``, with
+        ``<suite>:<task_id>`` in place of ``<task_id>`` for a suite other than the built-in one.
     """
     canonical = json.dumps(settings, sort_keys=True, separators=(",", ":"), default=str)
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
-    return f"{agent}@{agent_version}/{task_id}@v{task_version}/s{seed}/{digest}"
+    task = f"{suite}:{task_id}" if suite else task_id
+    return f"{agent}@{agent_version}/{task}@v{task_version}/s{seed}/{digest}"
+
+
+def qualified_env(record: EpisodeRecord) -> str:
+    """The record's environment id qualified by its suite: ``env`` for the built-in suite,
+    ``<suite>:<env>`` otherwise (so two suites' ``ice`` never share a report row or key)."""
+    suite = getattr(record, "suite", None)
+    return f"{suite}:{record.env}" if suite else record.env
+
+
+def qualified_task(record: EpisodeRecord) -> str:
+    """The record's task id qualified by its suite (``autumnbench:ice/mfp``), as
+    :func:`qualified_env`."""
+    suite = getattr(record, "suite", None)
+    return f"{suite}:{record.task_id}" if suite else record.task_id
 
 
 def _parse_record(line: str, path: Path, lineno: int) -> EpisodeRecord:
@@ -262,7 +286,8 @@ class ResultsStore:
             ResultsError: the file cannot be written.
         """
         # A record without a transcript is written without the key, as before the field existed.
-        drop = {"transcript"} if record.transcript is None else None
+        drop = ({"transcript"} if record.transcript is None else set()) | \
+            ({"suite"} if record.suite is None else set())
         line = record.model_dump_json(exclude=drop).encode("utf-8") + b"\n"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -29,8 +29,8 @@ Only this invocation's calls count, not the records found in the store. The ledg
 process: worker processes each keep the cap on their own spending. :func:`estimate` says what
 a configuration would cost before any call (``worldtest run --dry-run``).
 
-Seeds (house style 5, no hidden randomness): the episode seed is ``config.seed``; the episode's
-generator is ``np.random.default_rng([config.seed, stable_hash(agent_id, task_id)])`` with a
+Seeds (house style 5, no hidden randomness): the episode seed is ``config.episode_seed``; the
+episode's generator is ``np.random.default_rng([seed, stable_hash(agent_id, task_id)])`` with a
 SHA-256-based :func:`stable_hash` (never Python's salted ``hash()``), so every episode is
 reproducible on its own, in any order.
 """
@@ -77,7 +77,10 @@ class RunConfig(BaseModel):
         families: task families, or None for ``mfp``, ``planning``, ``cd``. A task file that
             does not exist is an error when both ``envs`` and ``families`` were given, else it
             is skipped with a note on the console.
-        seed: the episode seed (protocol section 2: our defaults avoid the degenerate seed 0).
+        seed: the episode seed; None: 42 (profile ``worldtest``: our defaults avoid the
+            degenerate seed 0) or 0 (profile ``paper``: the reference harness's seed).
+        profile: ``worldtest`` (our settings) or ``paper`` (the reference harness's:
+            :data:`worldtest.protocol.PAPER_SETTINGS`); the flags below override either.
         results_dir: where ``episodes.jsonl`` is appended.
         suite: the suite folder, or None for ``worldtest.env.default_suite_root()``.
         budget, horizon, ticks_per_action, reset_seed: overrides of the protocol
@@ -98,7 +101,8 @@ class RunConfig(BaseModel):
     agents: list[str] = Field(default_factory=lambda: ["random", "oracle"], min_length=1)
     envs: list[str] | None = None
     families: list[str] | None = None
-    seed: int = 42
+    seed: int | None = None
+    profile: Literal["worldtest", "paper"] = "worldtest"
     results_dir: Path = Path("results")
     suite: Path | None = None
     budget: int | None = Field(default=None, ge=0)
@@ -133,10 +137,18 @@ class RunConfig(BaseModel):
                 "concurrency": self.concurrency, "input_price": self.input_price,
                 "output_price": self.output_price}  # fmt: skip
 
+    @property
+    def episode_seed(self) -> int:
+        """``seed``, or the profile's default seed (42 ours, 0 the reference's)."""
+        if self.seed is not None:
+            return self.seed
+        return 0 if self.profile == "paper" else 42
+
     def settings(self) -> Settings:
-        """The protocol settings: defaults, with this config's overrides."""
+        """The protocol settings: the profile's defaults, with this config's overrides."""
         names = ("budget", "horizon", "ticks_per_action", "reset_seed")
-        return Settings(**{n: getattr(self, n) for n in names if getattr(self, n) is not None})
+        overrides = {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+        return Settings.paper(**overrides) if self.profile == "paper" else Settings(**overrides)
 
 
 def stable_hash(*parts: str) -> int:
@@ -176,7 +188,7 @@ def _plan(
         for env in envs:
             spec = suite.spec(env)
             program = suite.program(env)
-            resolved = settings.resolved(program.start(config.seed).frame_rate)
+            resolved = settings.resolved(program.start(config.episode_seed).frame_rate)
             for family in families:
                 if not suite.task_path(env, family).exists():
                     if config.envs is not None and config.families is not None:
@@ -194,8 +206,9 @@ def _plan(
                     agent.version,
                     task.id,
                     task.version,
-                    config.seed,
+                    config.episode_seed,
                     resolved.model_dump(),
+                    suite=suite.id,
                 )
                 jobs.append(_Job(key, agent_id, env, task, resolved))
     if missing and console is not None:
@@ -313,9 +326,10 @@ def run(
                 suite.program(job.env),
                 job.task,
                 job.settings,
-                config.seed,
-                rng=episode_rng(config.seed, agent.id, job.task.id),
+                config.episode_seed,
+                rng=episode_rng(config.episode_seed, agent.id, job.task.id),
                 wrong_program=wrong(job.task),
+                suite=suite.id,
             )
             store.append(record)
             spending.add(record)
@@ -331,8 +345,9 @@ def run(
                 progress.advance(bar)
 
             asyncio.run(
-                _run_concurrently(concurrent, agents, suite, config.seed, wrong, ended, note,
-                                  spending)
+                _run_concurrently(
+                    concurrent, agents, suite, config.episode_seed, wrong, ended, note, spending
+                )
             )
     if console is not None and spending.max_cost is not None:
         stopped = spending.cut or spending.not_started
@@ -542,6 +557,7 @@ async def _run_concurrently(
                     seed,
                     rng=episode_rng(seed, base.id, job.task.id),
                     wrong_program=wrong(job.task),
+                    suite=suite.id,
                 )
             finally:
                 in_flight -= 1

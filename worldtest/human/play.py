@@ -93,7 +93,8 @@ def play(
     agent_id, version = f"human:{name}", HumanAgent.version
     todo = []
     for task in tasks:
-        key = episode_key(agent_id, version, task.id, task.version, seed, settings.model_dump())
+        key = episode_key(agent_id, version, task.id, task.version, seed, settings.model_dump(),
+                          suite=suite.id)
         if key in done:
             echo(f"{agent_id} already played {task.id} with seed {seed} (in {store.path}); skipped")
         else:
@@ -107,7 +108,8 @@ def play(
     try:
         for i, task in enumerate(todo):
             rng = episode_rng(seed, agent.id, task.id)
-            record = run_episode(agent, spec, program, task, settings, seed, rng=rng)
+            record = run_episode(agent, spec, program, task, settings, seed, rng=rng,
+                                 suite=suite.id)
             if window.closed:
                 echo(f"window closed: {task.id} was not finished, nothing saved for it")
                 break

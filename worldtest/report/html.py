@@ -19,7 +19,13 @@ from worldtest.report.aggregate import COLUMN_TITLES, COLUMNS, FAMILIES, AgentSu
 from worldtest.report.bootstrap import interval_sentence
 from worldtest.report.build import Report
 from worldtest.report.plots import bars_png, heatmap_png
-from worldtest.report.reference import REFERENCE_NOTE, REFERENCE_ROWS
+from worldtest.report.reference import (
+    REFERENCE_NOTE,
+    REFERENCE_ROWS,
+    REFERENCE_SOURCE,
+    caveat_lines,
+)
+from worldtest.results import qualified_env
 from worldtest.report.text import (
     AGGREGATION_NOTE,
     fmt_int,
@@ -132,12 +138,13 @@ def _reference() -> str:
     )
     return (
         "<section class=reference><h2>Reference rows from the paper (not comparable)</h2>"
-        f"<p class=note>Warrier et al. 2025, “Benchmarking World-Model Learning” (arXiv "
-        f"2510.19788): mean scores over the paper's 43 environments, {escape(REFERENCE_NOTE)} "
-        "with the rows above (this project's environments and tasks are others) and not part "
-        "of the ranking.</p>"
+        f"<p class=note>{escape(REFERENCE_SOURCE)}: mean scores over the paper's 43 "
+        f"environments, {escape(REFERENCE_NOTE)} with the rows above (this project's "
+        "environments and tasks are others) and not part of the ranking.</p>"
         "<table><tr><th>reference</th><th>CD</th><th>MFP</th><th>planning</th><th>overall</th>"
-        f"</tr>{rows}</table></section>"
+        f"</tr>{rows}</table>"
+        + "".join(f"<p class=note>{escape(line)}</p>" for line in caveat_lines())
+        + "</section>"
     )
 
 
@@ -239,7 +246,8 @@ def _episodes(report: Report) -> str:
         for family in FAMILIES:
             for item in families.get(family, []):
                 r = item.record
-                title = f"{_SHORT[family]} · {r.env} · seed {r.seed} · score {r.score:.2f}"
+                where = qualified_env(r)
+                title = f"{_SHORT[family]} · {where} · seed {r.seed} · score {r.score:.2f}"
                 if item.error:
                     body = f"<p class=err>not drawn: {escape(item.error)}</p>"
                 else:

@@ -13,7 +13,13 @@ from worldtest import __version__
 from worldtest.report.aggregate import COLUMN_TITLES, COLUMNS, FAMILIES, AgentSummary
 from worldtest.report.bootstrap import interval_sentence
 from worldtest.report.build import Report
-from worldtest.report.reference import REFERENCE_NOTE, REFERENCE_ROWS
+from worldtest.report.reference import (
+    REFERENCE_NOTE,
+    REFERENCE_ROWS,
+    REFERENCE_SOURCE,
+    caveat_lines,
+)
+from worldtest.results import qualified_env
 from worldtest.report.text import (
     AGGREGATION_NOTE,
     fmt_cell_detail,
@@ -137,10 +143,11 @@ def _reference() -> str:
         for r in REFERENCE_ROWS
     ]
     return (
-        f'> Reference rows from Warrier et al. 2025, "Benchmarking World-Model Learning" '
-        f"(arXiv 2510.19788), mean over the paper's 43 environments, {REFERENCE_NOTE} with "
-        f"the rows above (this project's environments and tasks are others) and not part of "
-        f"the ranking.\n\n" + _table(["reference", "CD", "MFP", "planning", "overall"], rows)
+        f"> Reference rows from {REFERENCE_SOURCE}, mean over the paper's 43 environments, "
+        f"{REFERENCE_NOTE} with the rows above (this project's environments and tasks are "
+        f"others) and not part of the ranking.\n\n"
+        + _table(["reference", "CD", "MFP", "planning", "overall"], rows)
+        + "".join(f"\n{line}\n" for line in caveat_lines())
     )
 
 
@@ -152,7 +159,8 @@ def _episodes(report: Report) -> str:
                 r = item.record
                 what = f"[GIF replay]({item.gif})" if item.gif else f"not drawn: {item.error}"
                 lines.append(
-                    f"- {label} · {family} · {r.env} · seed {r.seed} · score {r.score:.3f}: {what}"
+                    f"- {label} · {family} · {qualified_env(r)} · seed {r.seed} · "
+                    f"score {r.score:.3f}: {what}"
                 )
     return "\n".join(lines)
 

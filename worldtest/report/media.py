@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from worldtest.palette import COLOURS, RGB, to_rgb
 from worldtest.report.replay import Replay
-from worldtest.results import EpisodeRecord
+from worldtest.results import EpisodeRecord, qualified_env
 
 __all__ = [
     "SCALE",
@@ -227,7 +227,7 @@ def pick_episodes(episodes: Sequence[EpisodeRecord], n: int) -> list[EpisodeReco
     """
     candidates: dict[str, EpisodeRecord] = {}
     for record in sorted(episodes, key=lambda r: (r.status != "ok", r.seed, r.key)):
-        candidates.setdefault(record.env, record)
+        candidates.setdefault(qualified_env(record), record)
     ranked = sorted(candidates.values(), key=lambda r: (-r.score, r.env))
     chosen = []
     while ranked and len(chosen) < n:

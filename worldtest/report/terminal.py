@@ -11,7 +11,7 @@ from rich.text import Text
 
 from worldtest.report.aggregate import COLUMN_TITLES, COLUMNS, AgentSummary
 from worldtest.report.bootstrap import BOOTSTRAP_SEED, N_RESAMPLES, interval_sentence
-from worldtest.report.reference import REFERENCE_NOTE, REFERENCE_ROWS
+from worldtest.report.reference import REFERENCE_NOTE, REFERENCE_ROWS, caveat_lines
 from worldtest.report.text import AGGREGATION_NOTE, fmt_score, missing_note
 
 __all__ = ["fmt_score", "leaderboard_table", "print_leaderboard", "reference_table"]
@@ -73,9 +73,11 @@ def leaderboard_table(
 def reference_table() -> Table:
     """Build the table of the paper's reference rows, titled as not comparable."""
     table = Table(
-        title=f"Reference rows from Warrier et al. 2025 ({REFERENCE_NOTE})",
+        title=f"Reference rows from Warrier et al., ICML 2026, arXiv 2510.19788v4 "
+        f"({REFERENCE_NOTE})",
         title_justify="left",
-        caption="mean over the paper's 43 environments; not part of the ranking above",
+        caption="\n".join(["mean over the paper's 43 environments; not part of the ranking "
+                           "above", *caveat_lines()]),
         caption_justify="left",
         style="dim",
     )

@@ -222,6 +222,9 @@ class PlanningTask(_TaskBase):
             below which search proved no plan exists (its budget ran out before the witness's
             length), so the true shortest plan lies in ``lower_bound..optimal_actions``.
         plan: a witness plan of exactly ``optimal_actions`` actions (canonical text).
+        reference_optimal_actions: imported tasks only: the reference harness's
+            ``optimal_actions_count``, the authors' metadata (the reference harness never reads
+            it and it is not a proven shortest plan); None for our own tasks.
     """
 
     family: Literal["planning"] = "planning"
@@ -230,6 +233,7 @@ class PlanningTask(_TaskBase):
     optimal_actions: int = Field(ge=1)
     lower_bound: int | None = Field(default=None, ge=1)
     plan: list[str]
+    reference_optimal_actions: int | None = None
 
     @model_validator(mode="after")
     def _check(self) -> PlanningTask:
@@ -351,7 +355,10 @@ def load_task(path: Path | str) -> Task:
 
 def task_json(task: Task) -> str:
     """The task as the exact text :func:`save_task` writes (pretty JSON, trailing newline)."""
-    return json.dumps(task.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    data = task.model_dump(mode="json")
+    if data.get("reference_optimal_actions", 0) is None:  # only imported tasks carry it
+        del data["reference_optimal_actions"]
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def save_task(task: Task, path: Path | str) -> None:

@@ -34,7 +34,7 @@ from worldtest.agents.llm.client import Endpoint, LlmCallError
 from worldtest.agents.llm.conversation import Conversation, runs
 from worldtest.agents.llm.parse import extract_action
 from worldtest.agents.llm.preset import Preset
-from worldtest.agents.llm.prompts import phase_opening, system_prompt
+from worldtest.agents.llm.prompts import phase_opening, prompt_style, system_prompt
 from worldtest.agents.llm.providers import Reply
 from worldtest.agents.llm.render import observation_parts
 
@@ -135,15 +135,17 @@ class LlmAgent:
         if self._start is None:
             raise RuntimeError("LlmAgent.act before reset(start)")
         ctx, conv, step = self.preset.context, self.conversation, len(self.calls)
-        conv.set_system(system_prompt(obs.phase, self._start, ctx.scratchpad))
+        style = prompt_style(ctx.prompt_style, self._start)
+        conv.set_system(system_prompt(obs.phase, self._start, ctx.scratchpad, style))
         if self._note is not None:
             # Our own note says why the last reply was refused, naming only what was wrong;
             # the protocol's message says the same with every action of every phase.
             obs = dataclasses.replace(obs, message=None)
         intro = "\n\n".join(
-            t for t in (phase_opening(obs.phase) if obs.first else "", self._note) if t
+            t for t in (phase_opening(obs.phase, style) if obs.first else "", self._note) if t
         )
-        parts = observation_parts(obs, self._start, ctx.observation, ctx.cell_px, intro)
+        parts = observation_parts(obs, self._start, ctx.observation, ctx.cell_px, intro, style,
+                                  ctx.scratchpad)
         conv.add_user(parts, obs.phase, step + 1, self._summary(obs))
         sent = conv.to_send(self._scale)
         call: dict[str, Any] = {"step": step, "phase": obs.phase, "sent": runs(sent),
@@ -298,6 +300,8 @@ class LlmAgent:
             base_url=p.base_url,
             sampling=p.sampling.model_dump(),
             context=p.context.model_dump(),
+            prompt_style=prompt_style(p.context.prompt_style, self._start)
+            if self._start is not None else p.context.prompt_style,
             cache_salt=self.salt,
             calls=self.calls,
         )

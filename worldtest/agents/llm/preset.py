@@ -53,7 +53,14 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_serializer,
+    model_validator,
+)
 
 from worldtest.errors import ConfigError
 
@@ -135,6 +142,10 @@ class Context(_Table):
             estimated by ``worldtest.agents.llm.conversation``); older turns are then left out
             (``full``, ``window``) or summarised first (``summary``). 0: no budget. Default
             :data:`DEFAULT_MAX_INPUT_TOKENS`.
+        prompt_style: ``worldtest`` (our prompts), ``reference`` (the information the reference
+            harness gives its model, each frame a full JSON colour grid:
+            ``worldtest.agents.llm.prompts.PROMPT_STYLES``), or None: ``reference`` under
+            ``--profile paper``, else ``worldtest``. Transcripts record the style in force.
     """
 
     observation: Literal["names", "letters", "image"] = "names"
@@ -143,6 +154,15 @@ class Context(_Table):
     scratchpad: bool = True
     cell_px: int = Field(default=16, ge=1, le=64)
     max_input_tokens: int = Field(default=DEFAULT_MAX_INPUT_TOKENS, ge=0)
+    prompt_style: Literal["worldtest", "reference"] | None = None
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: Any) -> dict[str, Any]:
+        # Left out when None, so agent versions (a hash of this dump) stay as they were.
+        data = handler(self)
+        if data.get("prompt_style", "") is None:
+            del data["prompt_style"]
+        return data
 
 
 class Request(_Table):

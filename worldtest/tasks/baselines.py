@@ -41,7 +41,8 @@ __all__ = ["BASELINES", "MFP_SCORERS", "border_similarity", "persistence_similar
            "expected_score", "mfp_expected_scores", "option_scores", "suite_scores",
            "open_loop_sequences", "N_RANDOM_SEQUENCES", "SIMILARITY_LIMIT", "GreedyGoalChaser",
            "greedy_goal_policy", "GREEDY_SEEDS", "planning_battery", "run_member",
-           "planning_battery_reaches"]
+           "planning_battery_reaches", "RepeatBest", "motion_patch", "extra_option_scores",
+           "extra_expected_scores", "EXTRA_SCORERS"]
 
 SIMILARITY_LIMIT = 0.30
 """The suite mean above which ``worldtest tasks validate`` reports a baseline as too strong
@@ -156,6 +157,74 @@ def option_scores(frames: list[np.ndarray], rect: tuple[int, int, int, int], fro
     return out
 
 
+def motion_patch(frames: list[np.ndarray], rect: tuple[int, int, int, int],
+                 from_frame: int) -> np.ndarray:
+    """The mask region of the final frame if everything kept moving as it last did.
+
+    The last observed motion is the shift (dx, dy), |dx|, |dy| <= :data:`MOTION_RANGE`, that
+    best maps frame ``from_frame - 2`` onto frame ``from_frame - 1`` on the cells that changed
+    between them (ties: the smallest shift first, so a still picture gives (0, 0)); the patch is
+    frame ``from_frame - 1`` read ``k`` shifts back, k the frames from ``from_frame - 1`` to the
+    last one (cells read from off the grid take that frame's most common colour).
+
+    Args:
+        frames: the recording, ``uint8`` (H, W) each (frames ``from_frame - 2``,
+            ``from_frame - 1`` and the count are read).
+        rect: ``(x, y, width, height)`` of the mask.
+        from_frame: the first masked frame.
+
+    Returns:
+        ``uint8`` (height, width).
+    """
+    x, y, w, h = rect
+    last = frames[max(from_frame - 1, 0)]
+    n_h, n_w = last.shape
+    dx = dy = 0
+    if from_frame >= 2:
+        a, b = frames[from_frame - 2], last
+        changed = a != b
+        if changed.any():
+            best = -1
+            ys, xs = np.nonzero(changed)
+            shifts = sorted(((i, j) for i in range(-MOTION_RANGE, MOTION_RANGE + 1)
+                             for j in range(-MOTION_RANGE, MOTION_RANGE + 1)),
+                            key=lambda s: (abs(s[0]) + abs(s[1]), s))
+            for i, j in shifts:
+                sx, sy = xs - i, ys - j
+                ok = (sx >= 0) & (sx < n_w) & (sy >= 0) & (sy < n_h)
+                hits = int((a[sy[ok], sx[ok]] == b[ys[ok], xs[ok]]).sum())
+                if hits > best:
+                    best, dx, dy = hits, i, j
+    k = len(frames) - 1 - max(from_frame - 1, 0)
+    background = int(np.bincount(last.ravel()).argmax())
+    out = np.full((h, w), background, dtype=np.uint8)
+    for j in range(h):
+        for i in range(w):
+            sx, sy = x + i - k * dx, y + j - k * dy
+            if 0 <= sx < n_w and 0 <= sy < n_h:
+                out[j, i] = last[sy, sx]
+    return out
+
+
+MOTION_RANGE = 2
+"""The largest per-frame shift, in cells, :func:`motion_patch` considers on each axis."""
+
+
+def extra_option_scores(frames: list[np.ndarray], rect: tuple[int, int, int, int],
+                        from_frame: int, options: list[np.ndarray]) -> dict[str, list[float]]:
+    """The adversary battery's MFP scorers beyond :data:`MFP_SCORERS` (:data:`EXTRA_SCORERS`).
+
+    ``motion``: cells each option shares with :func:`motion_patch` (the last observed motion
+    carried on to the final frame). Arguments as :func:`option_scores`.
+    """
+    predicted = motion_patch(frames, rect, from_frame)
+    return {"motion": [float((predicted == np.asarray(o)).sum()) for o in options]}
+
+
+EXTRA_SCORERS = ("motion",)
+"""The names :func:`extra_option_scores` returns."""
+
+
 MFP_SCORERS = ("border", "persistence", "ring", "consensus", "anti-border", "anti-persistence",
                "anti-ring", "anti-consensus", "anti-persistence+consensus")
 """The names :func:`option_scores` returns, in a fixed order."""
@@ -167,6 +236,14 @@ def mfp_expected_scores(task: Any) -> dict[str, float]:
     scores = option_scores(list(task.frames), (m.x, m.y, m.width, m.height), m.from_frame,
                            list(task.options))
     return {name: expected_score(scores[name], task.answer) for name in MFP_SCORERS}
+
+
+def extra_expected_scores(task: Any) -> dict[str, float]:
+    """Each :data:`EXTRA_SCORERS` scorer's expected score on an :class:`MfpTask`."""
+    m = task.mask
+    scores = extra_option_scores(list(task.frames), (m.x, m.y, m.width, m.height),
+                                 m.from_frame, list(task.options))
+    return {name: expected_score(scores[name], task.answer) for name in EXTRA_SCORERS}
 
 
 def _border(task: Any) -> list[int]:
@@ -296,13 +373,7 @@ class GreedyGoalChaser:
         return event
 
     def _random(self, n: int) -> Any:
-        kind = int(self.rng.integers(3))
-        if kind == 0:
-            return None
-        if kind == 1:
-            return _ARROWS[int(self.rng.integers(4))]
-        x, y = self.rng.integers(n, size=2)
-        return ("click", int(x), int(y))
+        return _random_event(self.rng, n)
 
     def _choose(self, frame: np.ndarray, goal: np.ndarray, mask: np.ndarray,
                 prev: np.ndarray | None, last: Any) -> Any:
@@ -366,6 +437,79 @@ class GreedyGoalChaser:
         return None if best is None else (best[1], best[2])
 
 
+class RepeatBest:
+    """A model-free planning policy: repeat whichever action last brought the goal closer.
+
+    The distance to the goal is the number of goal cells whose colour is wrong. The policy
+    probes noop, the four arrows and a click on the first wrong goal cell (row-major) once
+    each, then repeats the probe that reduced the distance most as long as each repetition
+    still reduces it; when it stops helping, it probes again. When no probe helped it takes a
+    random action (uniform over noop, the arrows and a click on a uniform cell) before probing
+    again.
+
+    Args:
+        seed: seeds the random choices (ties between probes, the random action).
+
+    Call: as :class:`GreedyGoalChaser`.
+    """
+
+    def __init__(self, seed: int = 0) -> None:
+        self.rng = np.random.default_rng(seed)
+        self._queue: list[Any] = []
+        self._gains: list[tuple[int, Any]] = []
+        self._best: Any = None
+        self._mode = "probe"
+        self._last: Any = "start"
+        self._before = 0
+
+    def __call__(self, frame: np.ndarray, goal: np.ndarray, mask: np.ndarray) -> Any:
+        frame, goal = np.asarray(frame), np.asarray(goal)
+        where = np.asarray(mask).astype(bool)
+        wrong = where & (frame != goal)
+        distance = int(wrong.sum())
+        gain = self._before - distance
+        self._before = distance
+        if self._last == "start":
+            self._queue = self._probes(wrong)
+        elif self._mode == "probe":
+            self._gains.append((gain, self._last))
+        elif self._mode == "repeat" and gain <= 0:
+            self._mode, self._queue, self._gains = "probe", self._probes(wrong), []
+        if self._mode == "probe" and not self._queue:
+            top = max(g for g, _ in self._gains)
+            if top > 0:
+                best = [e for g, e in self._gains if g == top]
+                self._best = best[int(self.rng.integers(len(best)))]
+                self._mode = "repeat"
+            else:
+                self._queue, self._gains = self._probes(wrong), []
+                event = _random_event(self.rng, frame.shape[0])
+                self._last = event
+                return event
+        event = self._best if self._mode == "repeat" else self._queue.pop(0)
+        self._last = event
+        return event
+
+    @staticmethod
+    def _probes(wrong: np.ndarray) -> list[Any]:
+        out: list[Any] = [None, *_ARROWS]
+        ys, xs = np.nonzero(wrong)
+        if len(xs):
+            out.append(("click", int(xs[0]), int(ys[0])))
+        return out
+
+
+def _random_event(rng: np.random.Generator, n: int) -> Any:
+    """Uniform over noop, an arrow and a click on a uniform cell (each kind 1/3)."""
+    kind = int(rng.integers(3))
+    if kind == 0:
+        return None
+    if kind == 1:
+        return _ARROWS[int(rng.integers(4))]
+    x, y = rng.integers(n, size=2)
+    return ("click", int(x), int(y))
+
+
 def greedy_goal_policy(seed: int = 0) -> GreedyGoalChaser:
     """A fresh :class:`GreedyGoalChaser` (``policy(frame, goal, mask) -> event``)."""
     return GreedyGoalChaser(seed)
@@ -405,7 +549,8 @@ def run_member(world: Any, member: Any, goal: np.ndarray, mask: np.ndarray,
     Returns:
         The number of ticks after which the goal first held (checked after every tick), or
         None if it did not within ``horizon`` or the program failed (an Autumn runtime error
-        ends the member's run).
+        ends the member's run). A constant sequence (noop, one arrow held) stops early once
+        its world repeats a state: from there it cycles.
     """
     from worldtest.env import frame_of
     from worldtest.errors import AutumnError
@@ -413,6 +558,8 @@ def run_member(world: Any, member: Any, goal: np.ndarray, mask: np.ndarray,
     where = np.asarray(mask).astype(bool)
     want = np.asarray(goal)[where]
     frame = frame_of(w)
+    constant = not callable(member) and len(set(map(repr, member))) == 1
+    seen: set[Any] = set()
     for t in range(horizon):
         if callable(member):
             event = member(frame, goal, mask)
@@ -427,6 +574,11 @@ def run_member(world: Any, member: Any, goal: np.ndarray, mask: np.ndarray,
         frame = frame_of(w)
         if np.array_equal(frame[where], want):
             return t + 1
+        if constant:  # the same input from a repeated state: a cycle that never meets the goal
+            key = w.state_key(("click",))
+            if key in seen:
+                return None
+            seen.add(key)
     return None
 
 

@@ -42,7 +42,7 @@ __all__ = ["BASELINES", "MFP_SCORERS", "border_similarity", "persistence_similar
            "open_loop_sequences", "N_RANDOM_SEQUENCES", "SIMILARITY_LIMIT", "GreedyGoalChaser",
            "greedy_goal_policy", "GREEDY_SEEDS", "planning_battery", "run_member",
            "planning_battery_reaches", "RepeatBest", "motion_patch", "extra_option_scores",
-           "extra_expected_scores", "EXTRA_SCORERS"]
+           "extra_expected_scores", "EXTRA_SCORERS", "goal_distance"]
 
 SIMILARITY_LIMIT = 0.30
 """The suite mean above which ``worldtest tasks validate`` reports a baseline as too strong
@@ -440,9 +440,9 @@ class GreedyGoalChaser:
 class RepeatBest:
     """A model-free planning policy: repeat whichever action last brought the goal closer.
 
-    The distance to the goal is the number of goal cells whose colour is wrong. The policy
-    probes noop, the four arrows and a click on the first wrong goal cell (row-major) once
-    each, then repeats the probe that reduced the distance most as long as each repetition
+    The distance to the goal is :func:`goal_distance`. The policy probes noop, the four arrows
+    and a click on the first wrong goal cell (row-major; one that wants a non-background colour
+    first) once each, then repeats the probe that reduced the distance most as long as each repetition
     still reduces it; when it stops helping, it probes again. When no probe helped it takes a
     random action (uniform over noop, the arrows and a click on a uniform cell) before probing
     again.
@@ -466,15 +466,15 @@ class RepeatBest:
         frame, goal = np.asarray(frame), np.asarray(goal)
         where = np.asarray(mask).astype(bool)
         wrong = where & (frame != goal)
-        distance = int(wrong.sum())
+        distance = goal_distance(frame, goal, where)
         gain = self._before - distance
         self._before = distance
         if self._last == "start":
-            self._queue = self._probes(wrong)
+            self._queue = self._probes(frame, goal, wrong)
         elif self._mode == "probe":
             self._gains.append((gain, self._last))
         elif self._mode == "repeat" and gain <= 0:
-            self._mode, self._queue, self._gains = "probe", self._probes(wrong), []
+            self._mode, self._queue, self._gains = "probe", self._probes(frame, goal, wrong), []
         if self._mode == "probe" and not self._queue:
             top = max(g for g, _ in self._gains)
             if top > 0:
@@ -482,7 +482,7 @@ class RepeatBest:
                 self._best = best[int(self.rng.integers(len(best)))]
                 self._mode = "repeat"
             else:
-                self._queue, self._gains = self._probes(wrong), []
+                self._queue, self._gains = self._probes(frame, goal, wrong), []
                 event = _random_event(self.rng, frame.shape[0])
                 self._last = event
                 return event
@@ -491,12 +491,40 @@ class RepeatBest:
         return event
 
     @staticmethod
-    def _probes(wrong: np.ndarray) -> list[Any]:
+    def _probes(frame: np.ndarray, goal: np.ndarray, wrong: np.ndarray) -> list[Any]:
         out: list[Any] = [None, *_ARROWS]
-        ys, xs = np.nonzero(wrong)
+        background = int(np.bincount(frame.ravel()).argmax())
+        ys, xs = np.nonzero(wrong & (goal != background))
+        if not len(xs):
+            ys, xs = np.nonzero(wrong)
         if len(xs):
             out.append(("click", int(xs[0]), int(ys[0])))
         return out
+
+
+def goal_distance(frame: np.ndarray, goal: np.ndarray, mask: np.ndarray) -> int:
+    """A model-free distance to the goal: 0 exactly when ``frame`` meets it.
+
+    Each wrong goal cell counts 1, plus, when it wants a colour other than the background (the
+    frame's most common colour), the Manhattan distance from the nearest cell of that colour not
+    already in place (the grid size when there is none).
+
+    Args:
+        frame, goal: ``uint8`` (H, W); mask: (H, W), nonzero = goal cell.
+    """
+    where = np.asarray(mask).astype(bool)
+    wrong = where & (frame != goal)
+    background = int(np.bincount(frame.ravel()).argmax())
+    placed = where & (frame == goal)
+    total = 0
+    for y, x in zip(*np.nonzero(wrong)):
+        total += 1
+        want = goal[y, x]
+        if want == background:
+            continue
+        sy, sx = np.nonzero((frame == want) & ~placed)
+        total += int((np.abs(sx - x) + np.abs(sy - y)).min()) if len(sx) else frame.shape[0]
+    return total
 
 
 def _random_event(rng: np.random.Generator, n: int) -> Any:

@@ -124,9 +124,9 @@ def _play(agent: Any, suite: Any, env: str, task: Any, seed: int, wrong: Any,
     from worldtest.runner import episode_rng
     record = run_episode(agent, suite.spec(env), suite.program(env), task, settings, seed,
                          rng=episode_rng(seed, agent.id, task.id), wrong_program=wrong)
-    if record.status != "ok":
+    if record.status != "ok" and (record.error or "").startswith("agent "):
         raise WorldtestError(f"{task.id}: the battery's {agent.id} failed: {record.error}")
-    return float(record.score)
+    return float(record.score)  # a program error the member provoked scores 0, as in a run
 
 
 def _mfp(task: Any, out: BatteryResult) -> None:
@@ -255,15 +255,17 @@ def battery_table(result: BatteryResult) -> str:
 
 
 def battery_problems(result: BatteryResult, *, margin: float = BATTERY_MARGIN,
-                     min_tasks: int = BATTERY_MIN_TASKS) -> list[Any]:
+                     min_tasks: int | None = None) -> list[Any]:
     """A :class:`~worldtest.tasks.validate.Problem` per (member, family) beating random.
 
     Args:
         result: from :func:`run_battery`.
         margin: how far above random's family mean a member's may be.
-        min_tasks: families with fewer tasks are not judged.
+        min_tasks: families with fewer tasks are not judged (default
+            :data:`BATTERY_MIN_TASKS`).
     """
     from worldtest.tasks.validate import Problem
+    min_tasks = BATTERY_MIN_TASKS if min_tasks is None else min_tasks
     out = []
     for family in FAMILIES:
         n = result.n_tasks(family)

@@ -62,13 +62,14 @@ class BatteryResult:
         scores: family -> member -> task id -> score (the mean over seeds; MFP: exact).
         random: family -> task id -> random's score (the mean over seeds; MFP: 1/6).
         seeds: the episode seeds.
-        seconds: wall-clock time of the run.
+        seconds: wall-clock time of the run; family_seconds: its split by family.
     """
 
     scores: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
     random: dict[str, dict[str, float]] = field(default_factory=dict)
     seeds: list[int] = field(default_factory=list)
     seconds: float = 0.0
+    family_seconds: dict[str, float] = field(default_factory=dict)
 
     def mean(self, family: str, member: str | None = None) -> float:
         """A member's (None: random's) mean score over the family's tasks; NaN if none."""
@@ -144,8 +145,8 @@ def _planning(suite: Any, env: str, task: Any, seeds: list[int], n_random: int,
     from worldtest.tasks.baselines import GreedyGoalChaser, RepeatBest, open_loop_sequences
     zero = Settings(budget=0)
     horizon = zero.horizon
-    n = suite.program(env).start(task.seed).grid_size
-    loops = open_loop_sequences(n, task.mask, horizon, task.seed, n_random=n_random)
+    loops = open_loop_sequences(suite.spec(env).grid_size, task.mask, horizon, task.seed,
+                                n_random=n_random)
 
     def play(name: str, member: Any, seed: int) -> float:
         return _play(_Planner(name, member), suite, env, task, seed, None, zero)
@@ -215,12 +216,15 @@ def run_battery(suite: Any, envs: list[str] | None = None, *, n_seeds: int = 3,
                 task = suite.task(env, family)
             except WorldtestError:
                 continue
+            t_family = time.perf_counter()
             if family == "mfp":
                 _mfp(task, out)
             elif family == "planning":
                 _planning(suite, env, task, seeds, n_random, out)
             else:
                 _cd(suite, env, task, seeds, out)
+            out.family_seconds[family] = (out.family_seconds.get(family, 0.0) +
+                                          time.perf_counter() - t_family)
         if echo is not None:
             echo(f"battery {env}: {time.perf_counter() - t_env:.1f} s")
     out.seconds = time.perf_counter() - t0
@@ -250,7 +254,8 @@ def battery_table(result: BatteryResult) -> str:
     best = {f: max(result.mean(f, m) for m in result.scores[f]) - random[f]
             for f in random if result.scores.get(f)}
     out.append(line("best member - random", best, "+8.3f"))
-    out.append(f"battery run time {result.seconds:.1f} s")
+    out.append(f"battery run time {result.seconds:.1f} s (" + ", ".join(
+        f"{f} {result.family_seconds.get(f, 0.0):.1f} s" for f in FAMILIES) + ")")
     return "\n".join(out)
 
 

@@ -11,7 +11,8 @@ agent (:class:`~worldtest.agents.random.RandomAgent`, on the same generator).
 Change detection (protocol section 3.3):
 
 - ``adversary/replay-diff``: explores with random actions (the random agent's distribution) for
-  the whole budget and remembers every frame and the action that made it; in the CD test it
+  the whole budget, or until its script covers the test horizon's ticks (a test cannot replay
+  more), and remembers every frame and the action that made it; in the CD test it
   replays that script tick by tick and claims the first frame that differs from memory (where
   the test world starts as the interaction did, that is the first defective frame); if nothing
   differs before the horizon, it claims the last frame (the decay's floor, 0.199, rewards any
@@ -148,13 +149,20 @@ class ReplayDiff(_Claimer):
 
     id = "adversary/replay-diff"
 
+    def reset(self, start: EpisodeStart) -> None:
+        super().reset(start)
+        self.horizon = start.settings.horizon
+
     def begin(self) -> None:
         super().begin()
         self.memory: dict[int, tuple[np.ndarray, str | None]] = {}
+        self.horizon = 0
 
     def explore(self, obs: Observation) -> str:
         for f in obs.frames:  # ticks run in order; a reset (never sent) would restart them
             self.memory.setdefault(f.tick, (f.grid, f.action))
+        if self.memory and max(self.memory) >= self.horizon:
+            return "go-to-test"  # the script covers every tick a test can replay
         return self.random_action()
 
     def claim_frame(self, obs: Observation) -> int | None:

@@ -18,8 +18,8 @@ How each family is measured (seeds ``42, 43, ...``: the first is the runner's de
   ``noop``, ``hold-<arrow>``, ``click-goal-cells`` (deterministic: one episode), ``greedy`` and
   ``repeat-best`` (one episode per seed, the policy seeded with the seed's index, so greedy
   runs on seeds 0, 1, 2 as in task derivation) and ``random-sequences`` (the mean over the
-  ``n_random`` open-loop random sequences of task derivation, seeded by the task seed). Random
-  plays one episode per seed.
+  first :data:`BATTERY_RANDOM_SEQUENCES` open-loop random sequences of task derivation, seeded
+  by the task seed). Random plays one episode per seed.
 - **CD**: the members play one real episode per seed with the default settings; only
   ``replay-diff`` explores (the others send ``go-to-test`` at once). Random plays one episode
   per seed.
@@ -38,7 +38,7 @@ import numpy as np
 
 from worldtest.errors import ConfigError, WorldtestError
 
-__all__ = ["BATTERY_MARGIN", "BATTERY_MIN_TASKS", "FIRST_SEED", "BatteryResult", "run_battery",
+__all__ = ["BATTERY_MARGIN", "BATTERY_MIN_TASKS", "BATTERY_RANDOM_SEQUENCES", "FIRST_SEED", "BatteryResult", "run_battery",
            "battery_problems", "battery_table", "battery_seeds"]
 
 BATTERY_MARGIN = 0.05
@@ -50,6 +50,12 @@ BATTERY_MIN_TASKS = 20
 
 FIRST_SEED = 42
 """The first episode seed of the battery (the runner's default seed)."""
+
+BATTERY_RANDOM_SEQUENCES = 10
+"""Planning's random open-loop sequences in the battery: the first 10 of task derivation's
+:data:`~worldtest.tasks.baselines.N_RANDOM_SEQUENCES` (same seed). Their mean is a second
+random baseline (uniform random actions); derivation already rejects a goal that any of the
+100 reaches, and playing all 100 would multiply the battery's cost by four."""
 
 FAMILIES = ("mfp", "planning", "cd")
 
@@ -192,7 +198,7 @@ def run_battery(suite: Any, envs: list[str] | None = None, *, n_seeds: int = 3,
         envs: environment names; tasks that fail to load are skipped (validation reports them).
         n_seeds: episode seeds (:func:`battery_seeds`).
         n_random: planning's random open-loop sequences (default
-            :data:`~worldtest.tasks.baselines.N_RANDOM_SEQUENCES`, as task derivation).
+            :data:`BATTERY_RANDOM_SEQUENCES`).
         echo: optional ``echo(text)`` for one progress line per environment.
 
     Returns:
@@ -203,9 +209,8 @@ def run_battery(suite: Any, envs: list[str] | None = None, *, n_seeds: int = 3,
         WorldtestError: a member's episode failed (a program error in a task validation
             passed).
     """
-    from worldtest.tasks.baselines import N_RANDOM_SEQUENCES
     seeds = battery_seeds(n_seeds)
-    n_random = N_RANDOM_SEQUENCES if n_random is None else n_random
+    n_random = BATTERY_RANDOM_SEQUENCES if n_random is None else n_random
     out = BatteryResult(scores={f: {} for f in FAMILIES}, random={f: {} for f in FAMILIES},
                         seeds=seeds)
     t0 = time.perf_counter()

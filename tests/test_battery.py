@@ -24,8 +24,8 @@ from worldtest.tasks.baselines import EXTRA_SCORERS, MFP_SCORERS
 from worldtest.tasks.battery import battery_problems, battery_table, run_battery
 from worldtest.tasks.models import CdTask, MfpMask, MfpTask, PlanningTask, save_task
 from worldtest.tasks.validate import validate
-from worldtest.tasks.baselines import (GreedyGoalChaser, planning_battery,
-                                       planning_battery_reaches, run_member)
+from worldtest.tasks.policies import (GreedyGoalChaser, planning_battery,
+                                      planning_battery_reaches, run_member)
 
 # A red dot on 5x5 that only the arrows move (clicks do nothing).
 PUSH = """(program

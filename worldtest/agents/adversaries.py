@@ -31,8 +31,8 @@ option the scorer rates highest (ties uniformly). The battery uses their exact e
 
 Planning (3.2): ``adversary/plan-<member>``: ``noop``, ``hold-<arrow>``, ``click-goal-cells``
 (the open-loop sequences of :func:`~worldtest.tasks.baselines.open_loop_sequences`),
-``greedy`` (:class:`~worldtest.tasks.baselines.GreedyGoalChaser`) and ``repeat-best``
-(:class:`~worldtest.tasks.baselines.RepeatBest`), seeded from ``start.rng``.
+``greedy`` (:class:`~worldtest.tasks.policies.GreedyGoalChaser`) and ``repeat-best``
+(:class:`~worldtest.tasks.policies.RepeatBest`), seeded from ``start.rng``.
 """
 
 from __future__ import annotations
@@ -45,9 +45,9 @@ from worldtest.agents.base import EpisodeStart, Observation
 from worldtest.agents.random import RandomAgent
 from worldtest.errors import ConfigError
 from worldtest.search import event_text
-from worldtest.tasks.baselines import (EXTRA_SCORERS, MFP_SCORERS, GreedyGoalChaser, RepeatBest,
-                                       expected_score, extra_option_scores, open_loop_sequences,
-                                       option_scores)
+from worldtest.tasks.baselines import (EXTRA_SCORERS, MFP_SCORERS, expected_score,
+                                       extra_option_scores, open_loop_sequences, option_scores)
+from worldtest.tasks.policies import GreedyGoalChaser, RepeatBest
 
 __all__ = ["Adversary", "ReplayDiff", "ClaimLate", "FirstMotion", "ClaimAtK", "MfpScorer",
            "PlanningMember", "CD_MEMBERS", "PLANNING_MEMBERS", "WAIT_TICKS", "make_adversary",

@@ -2,9 +2,10 @@
 
 A suite measures world-model learning only if tricks that learn nothing do no better than
 chance. The battery plays such tricks (:mod:`worldtest.agents.adversaries`,
-:mod:`worldtest.tasks.baselines`) on every task of a suite, beside the random agent
-(:class:`~worldtest.agents.random.RandomAgent`), and :func:`battery_problems` reports each
-member whose mean score on a family beats random's by more than :data:`BATTERY_MARGIN`.
+:mod:`worldtest.tasks.baselines`, :mod:`worldtest.tasks.policies`) on every task of a suite,
+beside the random agent (:class:`~worldtest.agents.random.RandomAgent`), and
+:func:`battery_problems` reports each member whose mean score on a family beats random's by
+more than :data:`BATTERY_MARGIN`.
 
 How each family is measured (seeds ``42, 43, ...``: the first is the runner's default seed):
 
@@ -38,7 +39,8 @@ import numpy as np
 
 from worldtest.errors import ConfigError, WorldtestError
 
-__all__ = ["BATTERY_MARGIN", "BATTERY_MIN_TASKS", "BATTERY_RANDOM_SEQUENCES", "FIRST_SEED", "BatteryResult", "run_battery",
+__all__ = ["BATTERY_MARGIN", "BATTERY_MIN_TASKS", "BATTERY_RANDOM_SEQUENCES", "FIRST_SEED",
+           "BatteryResult", "run_battery",
            "battery_problems", "battery_table", "battery_seeds"]
 
 BATTERY_MARGIN = 0.05
@@ -148,7 +150,8 @@ def _planning(suite: Any, env: str, task: Any, seeds: list[int], n_random: int,
               out: BatteryResult) -> None:
     from worldtest.agents.random import RandomAgent
     from worldtest.protocol import Settings
-    from worldtest.tasks.baselines import GreedyGoalChaser, RepeatBest, open_loop_sequences
+    from worldtest.tasks.baselines import open_loop_sequences
+    from worldtest.tasks.policies import GreedyGoalChaser, RepeatBest
     zero = Settings(budget=0)
     horizon = zero.horizon
     loops = open_loop_sequences(suite.spec(env).grid_size, task.mask, horizon, task.seed,

@@ -108,7 +108,8 @@ def test_battery_orders_fixed_sequences_then_the_chaser_then_random_ones():
     names = list(planning_battery(4, mask, 5, seed=0))
     assert names[:9] == ["noop", "hold-left", "hold-right", "hold-up", "hold-down",
                          "click-goal-cells", "greedy-0", "greedy-1", "greedy-2"]
-    assert names[9:] == [f"random-{i}" for i in range(100)]
+    assert names[9:12] == ["repeat-0", "repeat-1", "repeat-2"]
+    assert names[12:] == [f"random-{i}" for i in range(100)]
 
 
 # -- the battery's members on deliberately weak tasks -------------------------------------------
@@ -346,3 +347,20 @@ def test_adversaries_are_made_by_id_and_never_read_the_family():
 def test_the_shipped_suite_keeps_every_member_near_random():
     result = run_battery(Suite(None))
     assert battery_problems(result) == [], battery_table(result)
+
+
+def test_motion_patch_carries_the_last_motion_on_to_the_final_frame():
+    from worldtest.tasks.baselines import motion_patch
+    frames = _frames(["right"] * 4)  # the dot at x = 8 .. 12 on row 8
+    # Mask over x 11..12 from frame 3 on: the last unmasked motion is +1 per frame, two frames
+    # to go from frame 2 (dot at 10): the dot at 12.
+    patch = motion_patch(frames, (11, 8, 2, 1), 3)
+    assert patch.tolist() == [[frames[0][0, 0], frames[0][8, 8]]]
+
+
+def test_goal_distance_counts_wrong_cells_and_how_far_the_wanted_colour_is():
+    from worldtest.tasks.policies import goal_distance
+    frame, goal = _dot_at(8, 8), _dot_at(15, 8)
+    mask = np.ones_like(goal)
+    assert goal_distance(frame, goal, mask) == 2 + 7  # two wrong cells; the red one 7 away
+    assert goal_distance(goal, goal, mask) == 0

@@ -10,8 +10,8 @@ agent (:class:`~worldtest.agents.random.RandomAgent`, on the same generator).
 
 Change detection (protocol section 3.3):
 
-- ``adversary/replay-diff``: explores with random actions (the random agent's distribution) for
-  the whole budget, or until its script covers the test horizon's ticks (a test cannot replay
+- ``adversary/replay-diff``: explores with random actions (the random agent's distribution, and
+  a click on a drawn cell for :data:`OBJECT_CLICKS` of them) for the whole budget, or until its script covers the test horizon's ticks (a test cannot replay
   more), and remembers every frame and the action that made it; in the CD test it
   replays that script tick by tick and claims the first frame that differs from memory (where
   the test world starts as the interaction did, that is the first defective frame); if nothing
@@ -49,14 +49,28 @@ from worldtest.tasks.baselines import (EXTRA_SCORERS, MFP_SCORERS, expected_scor
                                        extra_option_scores, open_loop_sequences, option_scores)
 from worldtest.tasks.policies import GreedyGoalChaser, RepeatBest
 
-__all__ = ["Adversary", "ReplayDiff", "ClaimLate", "FirstMotion", "ClaimAtK", "MfpScorer",
+__all__ = ["OBJECT_CLICKS", "object_click", "Adversary", "ReplayDiff", "ClaimLate", "FirstMotion", "ClaimAtK", "MfpScorer",
            "PlanningMember", "CD_MEMBERS", "PLANNING_MEMBERS", "WAIT_TICKS", "make_adversary",
            "known_adversaries", "visible_mask"]
 
 WAIT_TICKS = 20
 """Ticks ``first-motion`` waits (noop) for something to move on its own before acting."""
 
+OBJECT_CLICKS = 0.3
+"""The share of ``replay-diff``'s exploration actions that click a drawn (non-background) cell:
+triggers mostly need the objects touched, which uniform clicks seldom do."""
+
 _CLAIM = 3  # test actions a claim needs: found-change, choose-frame K, submit
+
+
+def object_click(frame: np.ndarray, rng: np.random.Generator) -> str | None:
+    """``click X Y`` on a uniform cell not of the frame's most common colour, or None."""
+    frame = np.asarray(frame)
+    ys, xs = np.nonzero(frame != np.bincount(frame.ravel()).argmax())
+    if not len(xs):
+        return None
+    i = int(rng.integers(len(xs)))
+    return f"click {int(xs[i])} {int(ys[i])}"
 
 
 class Adversary:
@@ -163,6 +177,8 @@ class ReplayDiff(_Claimer):
             self.memory.setdefault(f.tick, (f.grid, f.action))
         if self.memory and max(self.memory) >= self.horizon:
             return "go-to-test"  # the script covers every tick a test can replay
+        if self.rng.random() < OBJECT_CLICKS:
+            return object_click(obs.frame, self.rng) or self.random_action()
         return self.random_action()
 
     def claim_frame(self, obs: Observation) -> int | None:

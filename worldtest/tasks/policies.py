@@ -251,7 +251,7 @@ def greedy_goal_policy(seed: int = 0) -> GreedyGoalChaser:
 
 
 GREEDY_SEEDS = (0, 1, 2)
-"""The greedy chaser's seeds in the planning battery."""
+"""The seeds of the greedy chaser and of repeat-best in the planning battery."""
 
 
 def planning_battery(grid_size: int, mask: np.ndarray, horizon: int,
@@ -259,9 +259,11 @@ def planning_battery(grid_size: int, mask: np.ndarray, horizon: int,
     """The planning battery's members, cheapest first: ``{name: events list | policy}``.
 
     The open-loop sequences of :func:`~worldtest.tasks.baselines.open_loop_sequences` (noop,
-    each arrow held, the goal cells clicked, then the random ones) and ``greedy-<s>``
-    (:class:`GreedyGoalChaser` with seed s for s in :data:`GREEDY_SEEDS`), placed after the
-    fixed sequences and before the random ones.
+    each arrow held, the goal cells clicked, then the random ones), ``greedy-<s>``
+    (:class:`GreedyGoalChaser` with seed s for s in :data:`GREEDY_SEEDS`) and ``repeat-<s>``
+    (:class:`RepeatBest`, the same seeds), placed after the fixed sequences and before the
+    random ones. The adversary battery of ``worldtest tasks validate`` plays every one of these
+    kinds, so a goal that none reaches keeps them all at zero.
     """
     from worldtest.tasks.baselines import open_loop_sequences
     loops = open_loop_sequences(grid_size, mask, horizon, seed)
@@ -269,6 +271,7 @@ def planning_battery(grid_size: int, mask: np.ndarray, horizon: int,
     fixed += ["click-goal-cells"] if "click-goal-cells" in loops else []
     out: dict[str, Any] = {k: loops[k] for k in fixed}
     out.update({f"greedy-{s}": greedy_goal_policy(s) for s in GREEDY_SEEDS})
+    out.update({f"repeat-{s}": RepeatBest(s) for s in GREEDY_SEEDS})
     out.update({k: v for k, v in loops.items() if k not in out})
     return out
 

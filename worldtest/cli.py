@@ -298,7 +298,8 @@ def _cmd_tasks_validate(args: argparse.Namespace) -> int:
     from worldtest.tasks.validate import validate
 
     problems = validate(_suite_root(args), args.env or None, oracle=not args.no_oracle,
-                        echo=lambda line: print(line, flush=True))
+                        echo=lambda line: print(line, flush=True),
+                        battery_seeds=0 if args.no_battery else args.battery_seeds)
     for problem in problems:
         print(problem)
     if problems:
@@ -583,6 +584,18 @@ def build_parser() -> argparse.ArgumentParser:
                 "--no-oracle",
                 action="store_true",
                 help="skip playing each task with the oracle (faster; the other checks still run)",
+            )
+            cmd.add_argument(
+                "--battery-seeds",
+                type=int,
+                default=3,
+                metavar="N",
+                help="seeds of the model-free adversary battery (default 3)",
+            )
+            cmd.add_argument(
+                "--no-battery",
+                action="store_true",
+                help="skip the model-free adversary battery (faster)",
             )
         cmd.set_defaults(func=func)
     ls = sub.add_parser("ls", help="list the environments with their metadata and tasks")

@@ -19,7 +19,9 @@ For each task, every check of protocol section 3's "task quality" paragraphs:
 
 Over the whole suite: the similarity-only MFP baselines (:mod:`worldtest.tasks.baselines`) must
 stay at most ``SIMILARITY_LIMIT`` once there are ``SIMILARITY_MIN_TASKS`` MFP tasks, and the
-distribution of ``optimal_actions`` is printed.
+distribution of ``optimal_actions`` is printed. Then the model-free adversary battery
+(:mod:`worldtest.tasks.battery`) plays the suite beside the random agent, prints its table, and
+fails the suite where a member beats random by more than ``BATTERY_MARGIN`` on a family.
 """
 
 from __future__ import annotations
@@ -32,11 +34,11 @@ import numpy as np
 
 from worldtest.autumn import Program, World, load_program
 from worldtest.env import frame_of, parse_action, start_world
-from worldtest.errors import ActionError, AutumnError, WorldtestError
+from worldtest.errors import ActionError, AutumnError, ConfigError, WorldtestError
 from worldtest.search import Event, bfs, goal_test
 
 __all__ = ["Problem", "validate", "validate_task", "parse_events", "cd_rollout",
-           "N_CD_ROLLOUTS"]
+           "N_CD_ROLLOUTS", "battery_check"]
 
 N_CD_ROLLOUTS = 24
 SIMILARITY_MIN_TASKS = 20  # suites smaller than this are too noisy for the baseline check
@@ -331,12 +333,25 @@ def _oracle_score(suite: Any, env: str, family: str, task: Any) -> float:
 
 
 def validate(root: Path | None, envs: list[str] | None = None, *, oracle: bool = True,
-             echo: Any = None) -> list[Problem]:
+             echo: Any = None, battery_seeds: int = 3) -> list[Problem]:
     """Validate every task of every environment (or of ``envs``) under ``root``.
+
+    Args:
+        root: the suite folder (None: the project's).
+        envs: environment names (default: all).
+        oracle: play each task with the oracle.
+        echo: optional ``echo(text)`` for progress lines and the suite's tables.
+        battery_seeds: seeds of the model-free adversary battery
+            (:mod:`worldtest.tasks.battery`); 0 skips it.
 
     Returns:
         Every problem found (empty when all tasks are sound).
+
+    Raises:
+        ConfigError: battery_seeds < 0.
     """
+    if battery_seeds < 0:
+        raise ConfigError(f"battery_seeds must be >= 0, got {battery_seeds}")
     from worldtest.suite import Suite
     suite = Suite(root)
     names = envs or sorted(suite.envs)
@@ -348,7 +363,24 @@ def validate(root: Path | None, envs: list[str] | None = None, *, oracle: bool =
                 echo(f"{env}/{family}: " + ("ok" if not found else f"{len(found)} problem(s)"))
             problems += found
     problems += _suite_checks(suite, names, echo)
+    if battery_seeds:
+        problems += battery_check(suite, names, battery_seeds, echo)
     return problems
+
+
+def battery_check(suite: Any, names: list[str], n_seeds: int, echo: Any = None) -> list[Problem]:
+    """Run the adversary battery (:func:`worldtest.tasks.battery.run_battery`) over ``names``;
+    print its table; a problem per member beating random by more than ``BATTERY_MARGIN`` on a
+    family of at least ``BATTERY_MIN_TASKS`` tasks (a failing member's episode is a problem
+    too)."""
+    from worldtest.tasks.battery import battery_problems, battery_table, run_battery
+    try:
+        result = run_battery(suite, names, n_seeds=n_seeds)
+    except WorldtestError as e:
+        return [Problem("suite", "battery", str(e).splitlines()[0])]
+    if echo is not None:
+        echo(battery_table(result))
+    return battery_problems(result)
 
 
 def _suite_checks(suite: Any, names: list[str], echo: Any) -> list[Problem]:

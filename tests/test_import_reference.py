@@ -31,7 +31,14 @@ from worldtest.tasks.validate import validate_task
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "tests" / "fixtures" / "reference_example"
-ENV = "ice"  # deterministic, so the recorded seed 0 replays the shipped tasks' frames
+ENV = "ice"  # deterministic, so the recorded seed 0 replays the fixture tasks' frames
+INITIAL_START = ROOT / "tests" / "fixtures" / "ice_initial_start"
+"""ice's tasks as derivation v2 made them (tests at the initial state, no hidden prefix): the
+reference layout has no prefix, so these, not the shipped tasks, are what it can carry."""
+
+
+def _fixture_task(family: str):
+    return load_task(INITIAL_START / f"{family}.json")
 REF_INDEX = {name: (0 if i == 0 else len(COLOURS) - i) for i, name in enumerate(COLOURS)}
 """Our colour name -> the reference folder's index: a reversed palette (0 stays the mask)."""
 
@@ -48,9 +55,9 @@ def _ref_action(text: str) -> dict:
 
 
 def write_reference(folder: Path, env: str = ENV, *, condition: str | None = None) -> Path:
-    """Write ``env`` and its shipped tasks in the reference harness's layout under ``folder``."""
+    """Write ``env`` and its initial-start tasks in the reference harness's layout."""
     suite = Suite(ROOT)
-    mfp, plan, cd = (suite.task(env, f) for f in ("mfp", "planning", "cd"))
+    mfp, plan, cd = (_fixture_task(f) for f in ("mfp", "planning", "cd"))
     for sub in ("programs", "prompts", "answers"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     shutil.copyfile(suite.spec(env).program, folder / "programs" / f"{env}.sexp")
@@ -92,15 +99,15 @@ def test_import_is_lossless_and_valid(tmp_path: Path) -> None:
         (original.grid_size, original.frame_rate, original.stochastic)
     assert spec.program.read_text() == original.program.read_text()
     provenance = {"seed": 0, "derived_by": "imported from the reference harness folder ref"}
-    mfp = shipped.task(ENV, "mfp")
+    mfp = _fixture_task("mfp")
     assert imported.task(ENV, "mfp") == mfp.model_copy(update={**provenance,
                                                                "option_sources": []})
-    plan = shipped.task(ENV, "planning")
+    plan = _fixture_task("planning")
     got = imported.task(ENV, "planning")
     assert got == plan.model_copy(update={**provenance, "plan": got.plan,
                                           "reference_optimal_actions": plan.optimal_actions})
     assert len(got.plan) == plan.optimal_actions  # BFS: as short as our shipped plan
-    cd = shipped.task(ENV, "cd")
+    cd = _fixture_task("cd")
     assert imported.task(ENV, "cd") == cd.model_copy(update={**provenance,
                                                              "change": imported.task(ENV,
                                                                                      "cd").change})
@@ -113,7 +120,7 @@ def test_import_is_lossless_and_valid(tmp_path: Path) -> None:
 
 
 def test_trigger_with_parentheses_is_kept(tmp_path: Path) -> None:
-    trigger = Suite(ROOT).task(ENV, "cd").trigger
+    trigger = _fixture_task("cd").trigger
     import_reference(write_reference(tmp_path / "ref", condition=trigger), tmp_path / "suite")
     assert load_task(tmp_path / "suite" / "tasks" / ENV / "cd.json").trigger == trigger
 

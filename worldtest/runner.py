@@ -43,9 +43,10 @@ from rich.progress import (
 from worldtest.agents import make_agent
 from worldtest.agents.base import is_async
 from worldtest.env import FAMILIES, Suite
-from worldtest.errors import ConfigError, WorldtestError
+from worldtest.errors import ConfigError, TaskFileError, WorldtestError
 from worldtest.protocol import Settings, run_episode, run_episode_async
 from worldtest.results import EpisodeRecord, ResultsStore, episode_key
+from worldtest.tasks.checks import check_task
 
 __all__ = ["RunConfig", "episode_rng", "run", "stable_hash"]
 
@@ -145,6 +146,7 @@ def _plan(
         )
     settings = config.settings()
     jobs, missing = [], []
+    defects: list[TaskFileError] = []
     tasks: dict[tuple[str, str], Any] = {}  # each task file is read once, whatever the agents
     for agent_id, agent in agents.items():
         for env in envs:
@@ -162,6 +164,7 @@ def _plan(
                     continue
                 if (env, family) not in tasks:
                     tasks[env, family] = suite.task(spec.name, family)
+                    defects += check_task(tasks[env, family], program)
                 task = tasks[env, family]
                 key = episode_key(
                     agent.id,
@@ -172,6 +175,10 @@ def _plan(
                     resolved.model_dump(),
                 )
                 jobs.append(_Job(key, agent_id, env, task, resolved))
+    if defects:  # the static defects `tasks validate` reports, before any episode
+        first, more = defects[0], len(defects) - 1
+        note = f" (and {more} more: `worldtest tasks validate` lists them)" if more else ""
+        raise TaskFileError(first.path, first.field, first.message + note)
     if missing and console is not None:
         shown = sorted(set(missing))
         console.print(f"[yellow]skipping {len(shown)} missing task(s):[/] {', '.join(shown)}")
@@ -195,7 +202,9 @@ def run(
 
     Raises:
         ConfigError: unknown agent, environment or family; an explicitly requested task that
-            does not exist; bad metadata. TaskFileError / AutumnError: a broken task or program.
+            does not exist; bad metadata. TaskFileError / AutumnError: a broken task or program,
+            found before any episode runs (the task's file and field, as ``tasks validate``
+            says it; ``worldtest.tasks.checks``).
         ResultsError: a damaged results file.
     """
     if console is None and show_progress:

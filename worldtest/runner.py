@@ -13,8 +13,9 @@ episodes in flight, resumes where it stopped, and a finished run appends nothing
 response cache (``worldtest.agents.llm.cache``) the calls of an interrupted episode are not
 paid for twice.
 
-Seeds (house style 5, no hidden randomness): the episode seed is ``config.seed``; the episode's
-generator is ``np.random.default_rng([config.seed, stable_hash(agent_id, task_id)])`` with a
+Seeds (house style 5, no hidden randomness): the episode seed is ``config.seed``, or each of
+``config.seeds`` in turn (the whole enumeration once per seed, seeds in the order given); the
+episode's generator is ``np.random.default_rng([seed, stable_hash(agent_id, task_id)])`` with a
 SHA-256-based :func:`stable_hash` (never Python's salted ``hash()``), so every episode is
 reproducible on its own, in any order.
 """
@@ -61,6 +62,8 @@ class RunConfig(BaseModel):
             does not exist is an error when both ``envs`` and ``families`` were given, else it
             is skipped with a note on the console.
         seed: the episode seed (protocol section 2: our defaults avoid the degenerate seed 0).
+        seeds: several episode seeds (``--seed`` repeated, ``--seeds 1-5``): every episode is
+            run once per seed; None runs ``seed`` alone. Given, it replaces ``seed``.
         results_dir: where ``episodes.jsonl`` is appended.
         suite: the suite folder, or None for ``worldtest.env.default_suite_root()``.
         budget, horizon, ticks_per_action, reset_seed: overrides of the protocol
@@ -78,6 +81,7 @@ class RunConfig(BaseModel):
     envs: list[str] | None = None
     families: list[str] | None = None
     seed: int = 42
+    seeds: list[int] | None = Field(default=None, min_length=1)
     results_dir: Path = Path("results")
     suite: Path | None = None
     budget: int | None = Field(default=None, ge=0)
@@ -108,6 +112,11 @@ class RunConfig(BaseModel):
         return {**flags, "cache_dir": self.cache_dir, "cache": self.cache,
                 "concurrency": self.concurrency}  # fmt: skip
 
+    def run_seeds(self) -> list[int]:
+        """The episode seeds of this run: ``seeds`` (duplicates dropped, order kept), or
+        ``[seed]``."""
+        return list(dict.fromkeys(self.seeds)) if self.seeds else [self.seed]
+
     def settings(self) -> Settings:
         """The protocol settings: defaults, with this config's overrides."""
         names = ("budget", "horizon", "ticks_per_action", "reset_seed")
@@ -132,6 +141,7 @@ class _Job:
     env: str
     task: Any
     settings: Settings
+    seed: int
 
 
 def _plan(
@@ -148,11 +158,12 @@ def _plan(
     jobs, missing = [], []
     defects: list[TaskFileError] = []
     tasks: dict[tuple[str, str], Any] = {}  # each task file is read once, whatever the agents
-    for agent_id, agent in agents.items():
+    seeds = config.run_seeds()
+    for seed, (agent_id, agent) in [(s, item) for s in seeds for item in agents.items()]:
         for env in envs:
             spec = suite.spec(env)
             program = suite.program(env)
-            resolved = settings.resolved(program.start(config.seed).frame_rate)
+            resolved = settings.resolved(program.start(seeds[0]).frame_rate)
             for family in families:
                 if not suite.task_path(env, family).exists():
                     if config.envs is not None and config.families is not None:
@@ -171,10 +182,10 @@ def _plan(
                     agent.version,
                     task.id,
                     task.version,
-                    config.seed,
+                    seed,
                     resolved.model_dump(),
                 )
-                jobs.append(_Job(key, agent_id, env, task, resolved))
+                jobs.append(_Job(key, agent_id, env, task, resolved, seed))
     if defects:  # the static defects `tasks validate` reports, before any episode
         first, more = defects[0], len(defects) - 1
         note = f" (and {more} more: `worldtest tasks validate` lists them)" if more else ""
@@ -240,8 +251,8 @@ def run(
                 suite.program(job.env),
                 job.task,
                 job.settings,
-                config.seed,
-                rng=episode_rng(config.seed, agent.id, job.task.id),
+                job.seed,
+                rng=episode_rng(job.seed, agent.id, job.task.id),
                 wrong_program=wrong(job.task),
             )
             store.append(record)
@@ -257,7 +268,7 @@ def run(
                 progress.advance(bar)
 
             asyncio.run(
-                _run_concurrently(concurrent, agents, suite, config.seed, wrong, ended, note)
+                _run_concurrently(concurrent, agents, suite, wrong, ended, note)
             )
     wanted = {job.key for job in jobs}
     latest = {record.key: record for record in store.load() if record.key in wanted}
@@ -288,7 +299,6 @@ async def _run_concurrently(
     jobs: list[_Job],
     agents: dict[str, Any],
     suite: Suite,
-    seed: int,
     wrong: Callable[[Any], Any],
     ended: Callable[[EpisodeRecord], None],
     note: Callable[[int], None],
@@ -327,8 +337,8 @@ async def _run_concurrently(
                     suite.program(job.env),
                     job.task,
                     job.settings,
-                    seed,
-                    rng=episode_rng(seed, base.id, job.task.id),
+                    job.seed,
+                    rng=episode_rng(job.seed, base.id, job.task.id),
                     wrong_program=wrong(job.task),
                 )
             finally:

@@ -305,16 +305,21 @@ def _cmd_tasks_validate(args: argparse.Namespace) -> int:
 
 def _cmd_play(args: argparse.Namespace) -> int:
     from worldtest.human.play import play
+    from worldtest.human.window import NoDisplayError
 
-    play(
-        args.env,
-        families=[args.family] if args.family else None,
-        name=args.name,
-        real_time=not args.turn_based,
-        seed=args.seed,
-        results_dir=Path(args.results),
-        suite=_suite_root(args),
-    )
+    try:
+        play(
+            args.env,
+            families=[args.family] if args.family else None,
+            name=args.name,
+            real_time=not args.turn_based,
+            seed=args.seed,
+            results_dir=Path(args.results),
+            suite=_suite_root(args),
+        )
+    except NoDisplayError as err:  # an environment problem, not a bad file: status 2
+        print(str(err), file=sys.stderr)
+        return 2
     return 0
 
 

@@ -342,7 +342,7 @@ def _cmd_ls(args: argparse.Namespace) -> int:
     from worldtest.gallery import print_envs
     from worldtest.suite import Suite
 
-    print_envs(Suite(_suite_root(args)))
+    print_envs(Suite(_suite_root(args)), long=args.long)
     return 0
 
 
@@ -565,6 +565,8 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.set_defaults(func=func)
     ls = sub.add_parser("ls", help="list the environments with their metadata and tasks")
     ls.add_argument("--suite", metavar="DIR", help="folder holding environments/ and tasks/")
+    ls.add_argument("--long", action="store_true",
+                    help="every field in full: the description wrapped, the mechanics")
     ls.set_defaults(func=_cmd_ls)
 
     show = sub.add_parser("show", help="draw an environment: frame 0 (PNG) and a rollout (GIF)")

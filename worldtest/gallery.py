@@ -62,7 +62,8 @@ def print_envs(suite: Suite, console: object | None = None, *, long: bool = Fals
     console = console or Console()
     rows = sorted(env_rows(suite), key=lambda row: row[0].name)
     if not long:
-        table = Table(title=f"{len(rows)} environments in {suite.root} (--long for mechanics)",
+        table = Table(title=f"{len(rows)} environment{'' if len(rows) == 1 else 's'} in "
+                            f"{suite.root} (--long for mechanics)",
                       title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1), expand=False)
         short = {"mfp": "mfp", "planning": "plan", "cd": "cd"}
         cells = [

@@ -13,7 +13,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from worldtest import __version__
 from worldtest.errors import AutumnError, ConfigError, WorldtestError
@@ -56,6 +56,30 @@ def _positive(text: str) -> int:
     if value == 0:
         raise argparse.ArgumentTypeError("expected an integer >= 1, got 0")
     return value
+
+
+MAX_SEEDS = 10_000
+"""Most episode seeds one ``--seeds`` may name (a guard against a mistyped range)."""
+
+
+def _seed_list(text: str) -> list[int]:
+    """``--seeds``: comma-separated seeds and inclusive ranges, ``1-5``, ``1,3,7``, ``1-3,10``."""
+    seeds: list[int] = []
+    for part in text.split(","):
+        low, dash, high = part.strip().partition("-")
+        try:
+            first = int(low)
+            last = int(high) if dash else first
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected seeds and ranges such as 1-5 or 1,3,7 (integers >= 0), got {text!r}"
+            ) from None
+        if last < first:
+            raise argparse.ArgumentTypeError(f"empty range {part.strip()!r}: {last} < {first}")
+        if len(seeds) + last - first + 1 > MAX_SEEDS:
+            raise argparse.ArgumentTypeError(f"more than {MAX_SEEDS} seeds in {text!r}")
+        seeds += range(first, last + 1)
+    return seeds
 
 
 def _suite_root(args: argparse.Namespace) -> Path:
@@ -125,12 +149,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from worldtest.results import ResultsStore
 
     agents = args.agent or list(DEFAULT_AGENTS)
+    seeds = list(dict.fromkeys([*(args.seed or []), *(args.seeds or [])]))
     try:
         config = runner.RunConfig(
             agents=agents,
             envs=args.env or None,
             families=args.family or None,
-            seed=args.seed,
+            seed=seeds[0] if seeds else None,
+            seeds=seeds if len(seeds) > 1 else None,
             profile=args.profile,
             results_dir=Path(args.results),
             suite=Path(args.suite) if args.suite else None,
@@ -177,7 +203,26 @@ def _cmd_run(args: argparse.Namespace) -> int:
               f"{spending.not_started} not started; run again with a higher --max-cost to go "
               "on", file=sys.stderr)  # fmt: skip
         return EXIT_MAX_COST
-    return 0
+    return _failed_status(done, config.results_dir)
+
+
+def _failed_status(done: Sequence[EpisodeRecord], results_dir: Path) -> int:
+    """Exit status 1 after naming the failed episodes (status "failed") of a run, else 0."""
+    failed = [r for r in done if r.status == "failed"]
+    if not failed:
+        return 0
+    from worldtest.results import ResultsStore
+
+    shown = ", ".join(f"{r.agent} {r.task_id} seed {r.seed}" for r in failed[:5])
+    more = f" and {len(failed) - 5} more" if len(failed) > 5 else ""
+    print(
+        f"{len(failed)} of {len(done)} episodes failed (status \"failed\", scored 0): "
+        f"{shown}{more}.\nEach record's \"error\" says why: see "
+        f"{ResultsStore.for_dir(results_dir).path} or `worldtest report {results_dir}`; "
+        "run the same command again to retry them.",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def _print_estimate(rows: Sequence[object], console: object, max_cost: float | None) -> None:
@@ -256,8 +301,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from worldtest.report.terminal import print_leaderboard
     from worldtest.results import load_records
 
-    records = load_records([Path(p) for p in (args.results or ["results"])])
     console = Console()
+    if args.compare:
+        return _compare(args, console)
+    records = load_records([Path(p) for p in (args.results or ["results"])])
+    if args.csv:
+        from worldtest.report.export import write_csv
+
+        console.print(f"wrote {write_csv(records, Path(args.csv))}")
     out = Path(args.out)
     suite = None
     if args.suite:
@@ -287,6 +338,29 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare(args: argparse.Namespace, console: Any) -> int:
+    """``worldtest report A B --compare``: two runs side by side (worldtest.report.compare)."""
+    from worldtest.report.bootstrap import BOOTSTRAP_SEED, N_RESAMPLES
+    from worldtest.report.compare import compare_runs, print_comparison
+    from worldtest.results import load_records
+
+    if len(args.results) != 2:
+        raise ConfigError(
+            f"--compare takes two runs (results files or directories), got {len(args.results)}"
+        )
+    runs = [load_records([Path(p)]) for p in args.results]
+    if args.csv:
+        from worldtest.report.export import write_csv
+
+        console.print(f"wrote {write_csv(runs[0] + runs[1], Path(args.csv))}")
+    seed = BOOTSTRAP_SEED if args.bootstrap_seed is None else args.bootstrap_seed
+    n_resamples = args.resamples or N_RESAMPLES
+    found, only_a, only_b = compare_runs(*runs, seed=seed, n_resamples=n_resamples)
+    print_comparison(found, only_a, only_b, *args.results, console, seed=seed,
+                     n_resamples=n_resamples)
+    return 0
+
+
 def _cmd_tasks_derive(args: argparse.Namespace) -> int:
     from worldtest.tasks.derive import derive
 
@@ -311,16 +385,21 @@ def _cmd_tasks_validate(args: argparse.Namespace) -> int:
 
 def _cmd_play(args: argparse.Namespace) -> int:
     from worldtest.human.play import play
+    from worldtest.human.window import NoDisplayError
 
-    play(
-        args.env,
-        families=[args.family] if args.family else None,
-        name=args.name,
-        real_time=not args.turn_based,
-        seed=args.seed,
-        results_dir=Path(args.results),
-        suite=_suite_root(args),
-    )
+    try:
+        play(
+            args.env,
+            families=[args.family] if args.family else None,
+            name=args.name,
+            real_time=not args.turn_based,
+            seed=args.seed,
+            results_dir=Path(args.results),
+            suite=_suite_root(args),
+        )
+    except NoDisplayError as err:  # an environment problem, not a bad file: status 2
+        print(str(err), file=sys.stderr)
+        return 2
     return 0
 
 
@@ -343,7 +422,7 @@ def _cmd_ls(args: argparse.Namespace) -> int:
     from worldtest.gallery import print_envs
     from worldtest.suite import Suite
 
-    print_envs(Suite(_suite_root(args)))
+    print_envs(Suite(_suite_root(args)), long=args.long)
     return 0
 
 
@@ -434,8 +513,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--family", action="append", choices=FAMILIES, help="task family (repeatable; default: all)"
     )
-    run.add_argument("--seed", type=int, default=None,
-                     help="episode seed (default 42; 0 under --profile paper)")
+    run.add_argument("--seed", type=int, action="append", metavar="N",
+                     help="episode seed (repeatable; default 42; 0 under --profile paper)")
+    run.add_argument("--seeds", type=_seed_list, metavar="LIST",
+                     help="episode seeds: ranges and lists, e.g. 1-5 or 1,3,7 (with --seed: both)")
     run.add_argument("--profile", choices=("worldtest", "paper"), default="worldtest",
                      help="protocol settings: ours (default) or the reference harness's "
                           "(paper: seed 0, 300-action budget, 501 steps over both phases, "
@@ -540,6 +621,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--humans", action="store_true", help="also list each human participant in the terminal"
     )
+    report.add_argument("--csv", metavar="PATH",
+                        help="also write one CSV row per episode (agent, env, family, seed, "
+                        "score, status, actions, resets, duration, tokens, cost ...)")
+    report.add_argument("--compare", action="store_true",
+                        help="compare two runs A B (files or directories): each agent's scores "
+                        "side by side with B - A and its paired bootstrap interval; "
+                        "writes no report files")
     report.set_defaults(func=_cmd_report)
 
     play = sub.add_parser("play", help="take the benchmark yourself, in a window")
@@ -600,6 +688,8 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.set_defaults(func=func)
     ls = sub.add_parser("ls", help="list the environments with their metadata and tasks")
     ls.add_argument("--suite", metavar="DIR", help="folder holding environments/ and tasks/")
+    ls.add_argument("--long", action="store_true",
+                    help="every field in full: the description wrapped, the mechanics")
     ls.set_defaults(func=_cmd_ls)
 
     show = sub.add_parser("show", help="draw an environment: frame 0 (PNG) and a rollout (GIF)")
@@ -645,9 +735,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: the arguments without the program name; ``sys.argv[1:]`` when ``None``.
 
     Returns:
-        The exit status: 0 on success, 1 on a worldtest error (printed to stderr) or failed
-        validation, 2 on a usage error, 3 when ``run --max-cost`` cut episodes short or left
-        them unstarted (:data:`EXIT_MAX_COST`), 130 when interrupted with Ctrl-C.
+        The exit status: 0 on success, 1 on a worldtest error (printed to stderr), failed
+        validation or a run in which an episode failed, 2 on a usage error (or ``play``
+        without a display), 3 when ``run --max-cost`` cut episodes short or left them
+        unstarted (:data:`EXIT_MAX_COST`), 130 when interrupted with Ctrl-C.
     """
     parser = build_parser()
     try:

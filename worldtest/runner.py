@@ -29,7 +29,9 @@ Only this invocation's calls count, not the records found in the store. The ledg
 process: worker processes each keep the cap on their own spending. :func:`estimate` says what
 a configuration would cost before any call (``worldtest run --dry-run``).
 
-Seeds (house style 5, no hidden randomness): the episode seed is ``config.episode_seed``; the
+Seeds (house style 5, no hidden randomness): the episode seed is ``config.episode_seed`` (the
+profile's default when none is given), or each of ``config.seeds`` in turn (the whole
+enumeration once per seed, seeds in the order given); the
 episode's generator is ``np.random.default_rng([seed, stable_hash(agent_id, task_id)])`` with a
 SHA-256-based :func:`stable_hash` (never Python's salted ``hash()``), so every episode is
 reproducible on its own, in any order.
@@ -60,9 +62,10 @@ from worldtest.agents import make_agent
 from worldtest.agents.base import is_async
 from worldtest.agents.llm.budget import Ledger
 from worldtest.env import FAMILIES, Suite
-from worldtest.errors import ConfigError, WorldtestError
+from worldtest.errors import ConfigError, TaskFileError, WorldtestError
 from worldtest.protocol import Settings, run_episode, run_episode_async
 from worldtest.results import EpisodeRecord, ResultsStore, episode_key
+from worldtest.tasks.checks import check_task
 
 __all__ = ["AgentEstimate", "RunConfig", "Spending", "episode_rng", "estimate", "run",
            "stable_hash"]
@@ -81,6 +84,8 @@ class RunConfig(BaseModel):
             degenerate seed 0) or 0 (profile ``paper``: the reference harness's seed).
         profile: ``worldtest`` (our settings) or ``paper`` (the reference harness's:
             :data:`worldtest.protocol.PAPER_SETTINGS`); the flags below override either.
+        seeds: several episode seeds (``--seed`` repeated, ``--seeds 1-5``): every episode is
+            run once per seed; None runs ``seed`` alone. Given, it replaces ``seed``.
         results_dir: where ``episodes.jsonl`` is appended.
         suite: the suite folder, or None for ``worldtest.env.default_suite_root()``.
         budget, horizon, ticks_per_action, reset_seed: overrides of the protocol
@@ -103,6 +108,7 @@ class RunConfig(BaseModel):
     families: list[str] | None = None
     seed: int | None = None
     profile: Literal["worldtest", "paper"] = "worldtest"
+    seeds: list[int] | None = Field(default=None, min_length=1)
     results_dir: Path = Path("results")
     suite: Path | None = None
     budget: int | None = Field(default=None, ge=0)
@@ -144,6 +150,11 @@ class RunConfig(BaseModel):
             return self.seed
         return 0 if self.profile == "paper" else 42
 
+    def run_seeds(self) -> list[int]:
+        """The episode seeds of this run: ``seeds`` (duplicates dropped, order kept), or
+        ``[seed]``."""
+        return list(dict.fromkeys(self.seeds)) if self.seeds else [self.episode_seed]
+
     def settings(self) -> Settings:
         """The protocol settings: the profile's defaults, with this config's overrides."""
         names = ("budget", "horizon", "ticks_per_action", "reset_seed")
@@ -169,6 +180,7 @@ class _Job:
     env: str
     task: Any
     settings: Settings
+    seed: int
 
 
 def _plan(
@@ -183,12 +195,14 @@ def _plan(
         )
     settings = config.settings()
     jobs, missing = [], []
+    defects: list[TaskFileError] = []
     tasks: dict[tuple[str, str], Any] = {}  # each task file is read once, whatever the agents
-    for agent_id, agent in agents.items():
+    seeds = config.run_seeds()
+    for seed, (agent_id, agent) in [(s, item) for s in seeds for item in agents.items()]:
         for env in envs:
             spec = suite.spec(env)
             program = suite.program(env)
-            resolved = settings.resolved(program.start(config.episode_seed).frame_rate)
+            resolved = settings.resolved(program.start(seeds[0]).frame_rate)
             for family in families:
                 if not suite.task_path(env, family).exists():
                     if config.envs is not None and config.families is not None:
@@ -200,17 +214,25 @@ def _plan(
                     continue
                 if (env, family) not in tasks:
                     tasks[env, family] = suite.task(spec.name, family)
+                    defects += check_task(tasks[env, family], program)
                 task = tasks[env, family]
                 key = episode_key(
                     agent.id,
                     agent.version,
                     task.id,
                     task.version,
-                    config.episode_seed,
+            does not exist; bad metadata; ``max_cost`` with a model agent without prices.
+            TaskFileError / AutumnError: a broken task or program, found before any episode
+            runs (the task's file and field, as ``tasks validate`` says it;
+            ``worldtest.tasks.checks``).
                     resolved.model_dump(),
                     suite=suite.id,
                 )
-                jobs.append(_Job(key, agent_id, env, task, resolved))
+                jobs.append(_Job(key, agent_id, env, task, resolved, seed))
+    if defects:  # the static defects `tasks validate` reports, before any episode
+        first, more = defects[0], len(defects) - 1
+        note = f" (and {more} more: `worldtest tasks validate` lists them)" if more else ""
+        raise TaskFileError(first.path, first.field, first.message + note)
     if missing and console is not None:
         shown = sorted(set(missing))
         console.print(f"[yellow]skipping {len(shown)} missing task(s):[/] {', '.join(shown)}")
@@ -283,8 +305,9 @@ def run(
 
     Raises:
         ConfigError: unknown agent, environment or family; an explicitly requested task that
-            does not exist; bad metadata; ``max_cost`` with a model agent without prices.
-            TaskFileError / AutumnError: a broken task or program.
+            does not exist; bad metadata. TaskFileError / AutumnError: a broken task or program,
+            found before any episode runs (the task's file and field, as ``tasks validate``
+            says it; ``worldtest.tasks.checks``).
         ResultsError: a damaged results file.
     """
     if console is None and show_progress:
@@ -326,8 +349,8 @@ def run(
                 suite.program(job.env),
                 job.task,
                 job.settings,
-                config.episode_seed,
-                rng=episode_rng(config.episode_seed, agent.id, job.task.id),
+                job.seed,
+                rng=episode_rng(job.seed, agent.id, job.task.id),
                 wrong_program=wrong(job.task),
                 suite=suite.id,
             )
@@ -345,9 +368,7 @@ def run(
                 progress.advance(bar)
 
             asyncio.run(
-                _run_concurrently(
-                    concurrent, agents, suite, config.episode_seed, wrong, ended, note, spending
-                )
+                _run_concurrently(concurrent, agents, suite, wrong, ended, note, spending)
             )
     if console is not None and spending.max_cost is not None:
         stopped = spending.cut or spending.not_started
@@ -504,7 +525,6 @@ async def _run_concurrently(
     jobs: list[_Job],
     agents: dict[str, Any],
     suite: Suite,
-    seed: int,
     wrong: Callable[[Any], Any],
     ended: Callable[[EpisodeRecord], None],
     note: Callable[[int], None],
@@ -554,8 +574,8 @@ async def _run_concurrently(
                     suite.program(job.env),
                     job.task,
                     job.settings,
-                    seed,
-                    rng=episode_rng(seed, base.id, job.task.id),
+                    job.seed,
+                    rng=episode_rng(job.seed, base.id, job.task.id),
                     wrong_program=wrong(job.task),
                     suite=suite.id,
                 )

@@ -36,6 +36,7 @@ from worldtest.autumn import Program, World, load_program
 from worldtest.env import frame_of, parse_action, start_world
 from worldtest.errors import ActionError, AutumnError, ConfigError, WorldtestError
 from worldtest.search import Event, bfs, goal_test
+from worldtest.tasks.checks import check_task
 
 __all__ = ["Problem", "validate", "validate_task", "parse_events", "cd_rollout",
            "N_CD_ROLLOUTS", "battery_check"]
@@ -43,7 +44,6 @@ __all__ = ["Problem", "validate", "validate_task", "parse_events", "cd_rollout",
 N_CD_ROLLOUTS = 24
 SIMILARITY_MIN_TASKS = 20  # suites smaller than this are too noisy for the baseline check
 CD_ROLLOUT_LENGTH = 80
-HORIZON = 300
 
 
 @dataclass(frozen=True)
@@ -114,29 +114,17 @@ def _validate_mfp(task: Any, program: Program, wrong: Program | None) -> list[Pr
     if not np.array_equal(task.options[task.answer], truth):
         p.append(Problem(tid, "answer", f"option {task.answer} is not the true content of the "
                          "mask in the final frame"))
-    blobs = [o.tobytes() for o in task.options]
-    if len(set(blobs)) != len(blobs):
-        p.append(Problem(tid, "options", "two options are identical"))
-    sources = getattr(task, "option_sources", None)
-    if not sources:
-        # The reference harness's format records no provenance for its distractors: an imported
-        # task is checked for everything else. Our own derived tasks must carry their sources.
-        if not task.derived_by.startswith("imported from the reference harness"):
-            p.append(Problem(tid, "option_sources", "missing: distractors cannot be shown "
-                             "plausible"))
-    else:
-        for i, src in enumerate(sources):
-            if (src.get("kind") == "truth") != (i == task.answer):
-                p.append(Problem(tid, f"option_sources.{i}", "the truth must be the answer"))
-                continue
-            try:
-                again = source_patch(program, task.seed, events, src, rect, frames, wrong,
-                                     prefix)
-            except (WorldtestError, AutumnError) as e:
-                p.append(Problem(tid, f"option_sources.{i}", str(e).splitlines()[0]))
-                continue
-            if not np.array_equal(again, task.options[i]):
-                p.append(Problem(tid, f"options.{i}", f"is not reproduced by its source {src}"))
+    # Distinct options, one source each with the truth at the answer, and no sources only for
+    # an imported task: checked when the task loads (worldtest.tasks.models).
+    for i, src in enumerate(task.option_sources):
+        try:
+            again = source_patch(program, task.seed, events, src, rect, frames, wrong,
+                                 prefix)
+        except (WorldtestError, AutumnError) as e:
+            p.append(Problem(tid, f"option_sources.{i}", str(e).splitlines()[0]))
+            continue
+        if not np.array_equal(again, task.options[i]):
+            p.append(Problem(tid, f"options.{i}", f"is not reproduced by its source {src}"))
     return p
 
 
@@ -159,11 +147,9 @@ def _validate_planning(task: Any, program: Program) -> list[Problem]:
             break
     else:
         p.append(Problem(tid, "plan", "does not reach the goal"))
-    if task.optimal_actions > HORIZON:
-        p.append(Problem(tid, "optimal_actions", f"{task.optimal_actions} exceeds the default "
-                         f"horizon {HORIZON}"))
     # What search must prove: no plan shorter than optimal_actions, or, where the derivation's
-    # budget could not prove that, none shorter than lower_bound.
+    # budget could not prove that, none shorter than lower_bound. (A plan beyond the horizon is
+    # a static defect: worldtest.tasks.checks.)
     proven = task.optimal_actions if task.lower_bound is None else task.lower_bound
     field = "optimal_actions" if task.lower_bound is None else "lower_bound"
     if proven > 1:
@@ -242,20 +228,18 @@ def _validate_cd(task: Any, program: Program, wrong: Program | None) -> list[Pro
     tid = task.id
     if wrong is None:
         return [Problem(tid, "wrong_program", f"{task.wrong_program} is missing")]
+    # A wrong program identical to the original, a trigger that does not compile or holds at
+    # frame 0: found by check_task before this.
     p: list[Problem] = []
-    if wrong.source.text == program.source.text:
-        p.append(Problem(tid, "wrong_program", "is identical to the environment's program"))
+    # An identical wrong program and a trigger that holds at frame 0 are static defects
+    # (worldtest.tasks.checks); the change must also stay hidden along the hidden prefix.
     prefix = parse_events(task.prefix)
     try:
         if prefix and cd_rollout(program, wrong, task.trigger, task.seed, prefix) != (None, None):
             p.append(Problem(tid, "prefix", "the trigger holds, or the programs differ, along "
                              "the hidden prefix: the change shows before the test starts"))
-        start = start_world(wrong, task.seed, prefix)
-        fires_now = start.condition(task.trigger)
     except AutumnError as e:
         return p + [Problem(tid, "trigger", str(e).splitlines()[0])]
-    if fires_now:
-        p.append(Problem(tid, "trigger", "holds at frame 0: the change needs no interaction"))
     start = start_world(wrong, task.seed, prefix, trigger=task.trigger)
     found = bfs(start, lambda w: w.triggered or w.condition(task.trigger), max_depth=40,
                 max_nodes=20_000)
@@ -306,6 +290,9 @@ def validate_task(suite: Any, env: str, family: str, *, oracle: bool = True) -> 
             wrong = load_program(str(wrong_path))
         except AutumnError as e:
             return [Problem(tid, "wrong_program", str(e).splitlines()[0])]
+    static = check_task(task, program)
+    if static:  # the same defects stop `worldtest run` (worldtest.runner), with the same text
+        return [Problem(tid, "file", str(e)) for e in static]
     try:
         problems = _validate_start(task, program)
         if family == "mfp":

@@ -221,10 +221,7 @@ def _plan(
                     agent.version,
                     task.id,
                     task.version,
-            does not exist; bad metadata; ``max_cost`` with a model agent without prices.
-            TaskFileError / AutumnError: a broken task or program, found before any episode
-            runs (the task's file and field, as ``tasks validate`` says it;
-            ``worldtest.tasks.checks``).
+                    seed,
                     resolved.model_dump(),
                     suite=suite.id,
                 )
@@ -305,9 +302,10 @@ def run(
 
     Raises:
         ConfigError: unknown agent, environment or family; an explicitly requested task that
-            does not exist; bad metadata. TaskFileError / AutumnError: a broken task or program,
-            found before any episode runs (the task's file and field, as ``tasks validate``
-            says it; ``worldtest.tasks.checks``).
+            does not exist; bad metadata; ``max_cost`` with a model agent without prices.
+            TaskFileError / AutumnError: a broken task or program, found before any episode
+            runs (the task's file and field, as ``tasks validate`` says it;
+            ``worldtest.tasks.checks``).
         ResultsError: a damaged results file.
     """
     if console is None and show_progress:

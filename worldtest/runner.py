@@ -69,6 +69,13 @@ class RunConfig(BaseModel):
         cache_dir: the model agents' response cache (None: ``.worldtest-cache/llm``);
             cache: False bypasses it (``--no-cache``).
         concurrency: model-agent episodes in flight per endpoint (None: each preset's).
+        workers: processes that play the episodes of ordinary agents (1: in this process).
+            Model agents' episodes always run on this process's event loop.
+        ray: None, or a Ray cluster to play those episodes on instead of local processes:
+            ``"local"`` (start a Ray instance on this machine, ``workers`` CPUs), ``"auto"``
+            (join the cluster this machine belongs to) or ``"ray://host:port"``.
+        wait_lock: when another run holds the results folder's lock, wait for it (else stop
+            with a ResultsError).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -90,6 +97,9 @@ class RunConfig(BaseModel):
     cache_dir: Path | None = None
     cache: bool = True
     concurrency: int | None = Field(default=None, ge=1)
+    workers: int = Field(default=1, ge=1)
+    ray: str | None = None
+    wait_lock: bool = False
 
     def llm_options(self) -> dict[str, Any]:
         """The options :func:`worldtest.agents.make_agent` passes to model agents.
@@ -201,58 +211,170 @@ def run(
     if console is None and show_progress:
         console = Console(stderr=True)
     suite = Suite(config.suite)
+    # Workers get the suite folder resolved here (the default depends on the working directory).
+    config = config.model_copy(update={"suite": suite.root})
     options = config.llm_options()
     agents = {agent_id: make_agent(agent_id, **options) for agent_id in config.agents}
     jobs = _plan(config, suite, agents, console)
     store = ResultsStore.for_dir(config.results_dir)
-    done = store.keys()
-    todo = [job for job in jobs if job.key not in done]
-    if console is not None and len(todo) < len(jobs):
-        console.print(
-            f"resuming: {len(jobs) - len(todo)} of {len(jobs)} episodes already in {store.path}"
+    note = console.print if console is not None else None
+    with store.lock(wait=config.wait_lock, note=note):
+        done = store.keys()
+        todo = [job for job in jobs if job.key not in done]
+        if console is not None and len(todo) < len(jobs):
+            console.print(
+                f"resuming: {len(jobs) - len(todo)} of {len(jobs)} episodes already in "
+                f"{store.path}"
+            )
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
         )
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(
-        *columns, console=console, disable=not show_progress, transient=False
-    ) as progress:
-        bar = progress.add_task("episodes", total=len(todo))
-        wrong = _WrongPrograms()
-        for job in [job for job in todo if not is_async(agents[job.agent_id])]:
-            agent = agents[job.agent_id]
-            progress.update(bar, description=f"{job.agent_id} {job.task.id}")
-            record = run_episode(
-                agent,
-                suite.spec(job.env),
-                suite.program(job.env),
-                job.task,
-                job.settings,
-                config.seed,
-                rng=episode_rng(config.seed, agent.id, job.task.id),
-                wrong_program=wrong(job.task),
-            )
-            store.append(record)
-            progress.advance(bar)
-        concurrent = [job for job in todo if is_async(agents[job.agent_id])]
-        if concurrent:
+        with Progress(
+            *columns, console=console, disable=not show_progress, transient=False
+        ) as progress:
+            bar = progress.add_task("episodes", total=len(todo))
+            ordinary = [job for job in todo if not is_async(agents[job.agent_id])]
+            wrong = _WrongPrograms()
+            _WORKERS[_context_key(config)] = _Worker(config, suite, agents, wrong)
+            try:
+                _play_ordinary(ordinary, config, store, progress, bar)
+            finally:
+                _WORKERS.pop(_context_key(config), None)
+            concurrent = [job for job in todo if is_async(agents[job.agent_id])]
+            if concurrent:
 
-            def note(in_flight: int) -> None:
-                progress.update(bar, description=f"model agents: {in_flight} in flight")
+                def in_flight(n: int) -> None:
+                    progress.update(bar, description=f"model agents: {n} in flight")
 
-            def ended(record: EpisodeRecord) -> None:
-                store.append(record)
-                progress.advance(bar)
+                def ended(record: EpisodeRecord) -> None:
+                    store.append(record)
+                    progress.advance(bar)
 
-            asyncio.run(
-                _run_concurrently(concurrent, agents, suite, config.seed, wrong, ended, note)
-            )
+                asyncio.run(
+                    _run_concurrently(
+                        concurrent, agents, suite, config.seed, wrong, ended, in_flight
+                    )
+                )
     wanted = {job.key for job in jobs}
     latest = {record.key: record for record in store.load() if record.key in wanted}
     return [latest[job.key] for job in jobs if job.key in latest]
+
+
+# ----------------------------------------------------------------------------- ordinary agents
+# The episodes of ordinary agents are items (_Item: the config, agent, environment, family and
+# settings), each played by _play in a worker process, a Ray task, or this process. Everything
+# an episode needs, its generator's seed included, comes from the item; so its record is the
+# same wherever and in whatever order it runs. This process is the only writer of the store and
+# appends the records in plan order.
+
+
+@dataclass(frozen=True)
+class _Item:
+    config: RunConfig
+    agent_id: str
+    env: str
+    family: str
+    settings: Settings
+
+
+_ITEM_FIELDS = ("agent_id", "env", "family", "settings")
+
+
+class _Worker:
+    """What one process needs to play episodes of a configuration: suite, agents, caches."""
+
+    def __init__(
+        self,
+        config: RunConfig,
+        suite: Suite | None = None,
+        agents: dict[str, Any] | None = None,
+        wrong: _WrongPrograms | None = None,
+    ) -> None:
+        self.config = config
+        self.suite = suite if suite is not None else Suite(config.suite)
+        self.agents = dict(agents or {})
+        self.wrong = wrong if wrong is not None else _WrongPrograms()
+        self.tasks: dict[tuple[str, str], Any] = {}
+
+    def play(self, item: _Item) -> EpisodeRecord:
+        if item.agent_id not in self.agents:
+            self.agents[item.agent_id] = make_agent(item.agent_id, **self.config.llm_options())
+        agent = self.agents[item.agent_id]
+        if (item.env, item.family) not in self.tasks:
+            self.tasks[item.env, item.family] = self.suite.task(item.env, item.family)
+        task = self.tasks[item.env, item.family]
+        return run_episode(
+            agent,
+            self.suite.spec(item.env),
+            self.suite.program(item.env),
+            task,
+            item.settings,
+            self.config.seed,
+            rng=episode_rng(self.config.seed, agent.id, task.id),
+            wrong_program=self.wrong(task),
+        )
+
+
+_WORKERS: dict[str, _Worker] = {}  # per process: config JSON -> its worker state
+
+
+def _context_key(config: RunConfig) -> str:
+    return config.model_dump_json()
+
+
+def _play(item: _Item) -> EpisodeRecord:
+    """Play one episode (in a worker process, a Ray task, or this process)."""
+    key = _context_key(item.config)
+    if key not in _WORKERS:
+        _WORKERS[key] = _Worker(item.config)
+    return _WORKERS[key].play(item)
+
+
+def _play_ordinary(
+    jobs: list[_Job], config: RunConfig, store: ResultsStore, progress: Progress, bar: Any
+) -> None:
+    """Play ``jobs`` (ordinary agents) and append their records in plan order.
+
+    On Ctrl-C or an error, the records that had finished are appended too (out of plan order);
+    only the episodes in flight are lost.
+    """
+    from worldtest.parallel import imap_ordered
+
+    items = [_Item(config, job.agent_id, job.env, job.task.family, job.settings) for job in jobs]
+    names = [f"{job.agent_id} {job.task.id}" for job in jobs]
+
+    def save(records: list[EpisodeRecord]) -> None:
+        for record in records:
+            store.append(record)
+
+    if config.ray is not None:
+        from worldtest.cluster import ray_imap_ordered, runtime_env
+
+        env = None
+        if config.ray != "local":  # the suite travels with the job: the nodes read it from "."
+            env = runtime_env(config.suite)
+            remote = config.model_copy(update={"suite": Path(".")})
+            items = [_Item(remote, *(getattr(i, f) for f in _ITEM_FIELDS)) for i in items]
+        records = ray_imap_ordered(
+            _play, items, config.ray, cpus=config.workers, env=env, on_abandon=save
+        )
+        where = f"ray {config.ray}"
+    else:
+        records = imap_ordered(
+            _play, items, config.workers, preload=("worldtest.runner",), on_abandon=save
+        )
+        where = f"{min(config.workers, len(items))} workers"
+    parallel = config.ray is not None or min(config.workers, len(items)) > 1
+    if names:
+        progress.update(bar, description=where if parallel else names[0])
+    for i, record in enumerate(records):
+        store.append(record)
+        progress.advance(bar)
+        if not parallel and i + 1 < len(names):
+            progress.update(bar, description=names[i + 1])
 
 
 class _WrongPrograms:

@@ -45,6 +45,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def _workers(args: argparse.Namespace) -> int:
+    """``--workers``, else the machine's cores."""
+    from worldtest.parallel import resolve_workers
+
+    return resolve_workers(args.workers)
+
+
 def _suite_root(args: argparse.Namespace) -> Path:
     """``--suite``, else the default suite folder (``worldtest.suite.default_suite_root``)."""
     if args.suite:
@@ -131,6 +138,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             cache_dir=Path(args.cache_dir) if args.cache_dir else None,
             cache=not args.no_cache,
             concurrency=args.concurrency,
+            workers=_workers(args),
+            ray=args.ray,
+            wait_lock=args.wait_lock,
         )
     except ValidationError as err:
         raise ConfigError(f"invalid run settings: {err}") from None
@@ -211,7 +221,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_tasks_derive(args: argparse.Namespace) -> int:
     from worldtest.tasks.derive import derive
 
-    derive(_suite_root(args), args.env or None, echo=print)
+    derive(_suite_root(args), args.env or None, echo=print, workers=_workers(args))
     return 0
 
 
@@ -219,7 +229,7 @@ def _cmd_tasks_validate(args: argparse.Namespace) -> int:
     from worldtest.tasks.validate import validate
 
     problems = validate(_suite_root(args), args.env or None, oracle=not args.no_oracle,
-                        echo=lambda line: print(line, flush=True))
+                        echo=lambda line: print(line, flush=True), workers=_workers(args))
     for problem in problems:
         print(problem)
     if problems:
@@ -367,6 +377,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--summary-json", metavar="PATH", help="also write the summary as JSON")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.add_argument("--workers", type=_positive, metavar="N",
+                     help="processes playing the episodes (default: the machine's cores)")
+    run.add_argument("--ray", metavar="ADDRESS",
+                     help="play the episodes as Ray tasks: 'local' (a Ray instance on this "
+                     "machine), 'auto' or ray://HOST:PORT (a cluster); needs worldtest[ray]")
+    run.add_argument("--wait-lock", action="store_true",
+                     help="wait while another run writes the same results folder (default: stop)")
     llm = run.add_argument_group(
         "model agents", "--agent llm with these flags, or --agent agents/NAME.toml (or NAME)"
     )
@@ -467,6 +484,9 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="DIR",
             help="folder holding environments/ and tasks/ (default: the project root)",
         )
+        cmd.add_argument("--workers", type=_positive, metavar="N",
+                         help="processes sharing the work (default: the machine's cores; "
+                         "the output is the same as with 1)")
         if name == "validate":
             cmd.add_argument(
                 "--no-oracle",

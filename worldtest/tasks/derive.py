@@ -499,34 +499,52 @@ def derive_planning(env: str, program: Program, *, attempts: int = 60,
 
 
 def derive(root: Path, envs: list[str] | None = None, *, families: tuple[str, ...] = ("mfp",
-           "planning"), echo: Any = print) -> list[Path]:
+           "planning"), echo: Any = print, workers: int = 1) -> list[Path]:
     """Derive and write the MFP and planning tasks of every environment (or ``envs``).
+
+    Args:
+        workers: processes deriving environments at once (``worldtest.parallel``); the files
+            written and the echoed lines are the same, in the same order, for any number.
 
     Returns:
         The task files written.
     """
+    from worldtest.parallel import imap_ordered
     from worldtest.suite import Suite
     suite = Suite(root)
     names = envs or sorted(suite.envs)
     written = []
-    for env in names:
-        program = suite.program(env)
-        wrong_path = suite.task_path(env, "cd").parent / "cd_wrong.sexp"
-        wrong = None
-        if wrong_path.exists():
-            from worldtest.autumn import load_program
-            wrong = load_program(str(wrong_path))
-        for family in families:
-            task = derive_mfp(env, program, wrong=wrong) if family == "mfp" else \
-                derive_planning(env, program)
-            path = suite.task_path(env, family)
-            save_task(task, path)
-            written.append(path)
-            echo(f"{path}: derived ({_summary(task)})")
-        if not wrong_path.exists():
-            echo(f"{env}: no CD task yet: write tasks/{env}/cd_wrong.sexp (the program with one "
-                 "rule changed) and tasks/{env}/cd.json (its trigger) by hand")
+    items = [(suite.root, env, families) for env in names]
+    for paths, lines in imap_ordered(_derive_env, items, workers):
+        written += paths
+        for line in lines:
+            echo(line)
     return written
+
+
+def _derive_env(item: tuple[Path, str, tuple[str, ...]]) -> tuple[list[Path], list[str]]:
+    """Derive and write the tasks of one environment: (files written, lines to echo)."""
+    from worldtest.suite import Suite
+    root, env, families = item
+    suite = Suite(root)
+    written, lines = [], []
+    program = suite.program(env)
+    wrong_path = suite.task_path(env, "cd").parent / "cd_wrong.sexp"
+    wrong = None
+    if wrong_path.exists():
+        from worldtest.autumn import load_program
+        wrong = load_program(str(wrong_path))
+    for family in families:
+        task = derive_mfp(env, program, wrong=wrong) if family == "mfp" else \
+            derive_planning(env, program)
+        path = suite.task_path(env, family)
+        save_task(task, path)
+        written.append(path)
+        lines.append(f"{path}: derived ({_summary(task)})")
+    if not wrong_path.exists():
+        lines.append(f"{env}: no CD task yet: write tasks/{env}/cd_wrong.sexp (the program with "
+                     "one rule changed) and tasks/{env}/cd.json (its trigger) by hand")
+    return written, lines
 
 
 def _summary(task: Any) -> str:

@@ -302,24 +302,45 @@ def _oracle_score(suite: Any, env: str, family: str, task: Any) -> float:
 
 
 def validate(root: Path | None, envs: list[str] | None = None, *, oracle: bool = True,
-             echo: Any = None) -> list[Problem]:
+             echo: Any = None, workers: int = 1) -> list[Problem]:
     """Validate every task of every environment (or of ``envs``) under ``root``.
+
+    Args:
+        workers: processes validating tasks at once (``worldtest.parallel``); the problems and
+            the echoed lines are the same, in the same order, for any number.
 
     Returns:
         Every problem found (empty when all tasks are sound).
     """
+    from worldtest.parallel import imap_ordered
     from worldtest.suite import Suite
     suite = Suite(root)
     names = envs or sorted(suite.envs)
     problems: list[Problem] = []
-    for env in names:
-        for family in ("mfp", "planning", "cd"):
-            found = validate_task(suite, env, family, oracle=oracle)
+    items = [(suite.root, env, family, oracle) for env in names
+             for family in ("mfp", "planning", "cd")]
+    _SUITES[suite.root] = suite  # the serial case uses this process's suite
+    try:
+        for (_, env, family, _), found in zip(items, imap_ordered(_validate_item, items, workers)):
             if echo is not None:
                 echo(f"{env}/{family}: " + ("ok" if not found else f"{len(found)} problem(s)"))
             problems += found
+    finally:
+        _SUITES.pop(suite.root, None)
     problems += _suite_checks(suite, names, echo)
     return problems
+
+
+_SUITES: dict[Path, Any] = {}  # per process: suite root -> Suite (its programs compiled once)
+
+
+def _validate_item(item: tuple[Path, str, str, bool]) -> list[Problem]:
+    """``validate_task`` of one (root, env, family, oracle), in a worker process or this one."""
+    from worldtest.suite import Suite
+    root, env, family, oracle = item
+    if root not in _SUITES:
+        _SUITES[root] = Suite(root)
+    return validate_task(_SUITES[root], env, family, oracle=oracle)
 
 
 def _suite_checks(suite: Any, names: list[str], echo: Any) -> list[Problem]:

@@ -182,6 +182,11 @@ def test_the_command_line_imports_no_heavy_library():
     version = subprocess.run([sys.executable, "-m", "worldtest", "--version"], env=ENV,
                              capture_output=True, text=True)  # fmt: skip
     assert version.returncode == 0 and version.stdout.startswith("worldtest ")
+    # --version is answered before the parser's module (and argparse) is imported.
+    code = ("import sys, worldtest.__main__ as m; m.main(['--version']); "
+            "print('worldtest.cli' in sys.modules, 'argparse' in sys.modules)")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], env=ENV, capture_output=True, text=True)
+    assert out.stdout.split("\n")[1] == "False False", out.stdout + out.stderr
 
 
 @pytest.mark.slow

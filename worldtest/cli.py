@@ -8,8 +8,6 @@ status 1; Ctrl-C exits with status 130.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +17,8 @@ from worldtest import __version__
 from worldtest.errors import AutumnError, ConfigError, WorldtestError
 
 if TYPE_CHECKING:  # pragma: no cover
+    import argparse
+
     from worldtest.report.aggregate import AgentSummary
     from worldtest.results import EpisodeRecord
 
@@ -29,6 +29,8 @@ DEFAULT_AGENTS = ("random", "oracle")
 
 
 def _non_negative(text: str) -> int:
+    import argparse
+
     try:
         value = int(text)
     except ValueError:
@@ -39,6 +41,8 @@ def _non_negative(text: str) -> int:
 
 
 def _positive(text: str) -> int:
+    import argparse
+
     value = _non_negative(text)
     if value == 0:
         raise argparse.ArgumentTypeError("expected an integer >= 1, got 0")
@@ -65,6 +69,8 @@ def _suite_root(args: argparse.Namespace) -> Path:
 
 
 def _cmd_autumn_trace(args: argparse.Namespace) -> int:
+    import json
+
     from worldtest.autumn.tools import trace
 
     actions = _read_actions(Path(args.actions))
@@ -77,6 +83,8 @@ def _cmd_autumn_trace(args: argparse.Namespace) -> int:
 
 
 def _read_actions(path: Path) -> list[str]:
+    import json
+
     try:
         actions = json.loads(path.read_text(encoding="utf-8"))
     except OSError as err:
@@ -169,6 +177,8 @@ def _in_selection(
 
 
 def _write_summary_json(path: Path, summaries: Sequence[AgentSummary]) -> None:
+    import json
+
     from worldtest.report.aggregate import summary_json
 
     try:
@@ -310,6 +320,8 @@ def _cmd_import_reference(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser; each leaf command sets ``func`` to its handler."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="worldtest",
         description="WorldTest / AutumnBench harness: run agents, report, check programs.",
@@ -533,6 +545,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         The exit status: 0 on success, 1 on a worldtest error (printed to stderr) or failed
         validation, 2 on a usage error, 130 when interrupted with Ctrl-C.
     """
+    if list(sys.argv[1:] if argv is None else argv) == ["--version"]:
+        # Answered before argparse is imported and the parser (15 sub-commands) is built.
+        print(f"worldtest {__version__}")
+        return 0
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

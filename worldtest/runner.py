@@ -40,7 +40,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from worldtest.agents import make_agent
+from worldtest.agents import AGENTS, make_agent
 from worldtest.agents.base import is_async
 from worldtest.env import FAMILIES, Suite
 from worldtest.errors import ConfigError, WorldtestError
@@ -363,9 +363,10 @@ def _play_ordinary(
         )
         where = f"ray {config.ray}"
     else:
-        records = imap_ordered(
-            _play, items, config.workers, preload=("worldtest.runner",), on_abandon=save
-        )
+        # The fork server imports these once; every worker is forked with them imported.
+        preload = ("worldtest.runner", "worldtest.autumn", "worldtest.tasks.models",
+                   *{AGENTS[a].partition(":")[0] for a in config.agents if a in AGENTS})  # fmt: skip
+        records = imap_ordered(_play, items, config.workers, preload=preload, on_abandon=save)
         where = f"{min(config.workers, len(items))} workers"
     parallel = config.ray is not None or min(config.workers, len(items)) > 1
     if names:

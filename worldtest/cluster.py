@@ -7,10 +7,11 @@ how to install it when it is missing.
 :func:`ray_imap_ordered` is :func:`worldtest.parallel.imap_ordered` with Ray tasks in place of
 local worker processes: every item becomes one task (one CPU each), the results come back to
 this process in the items' order. When this process joins a cluster (any address but
-``local``), the code of the ``worldtest`` package and the suite folder it reads
-(``environments/`` and ``tasks/``) are shipped to the nodes with the job (Ray's
-``runtime_env``: ``py_modules`` and ``working_dir``), so the nodes need only worldtest's
-dependencies installed (``pip install 'worldtest[ray]'`` installs them), not this checkout.
+``local``), the suite folder it reads (only ``environments/`` and ``tasks/``) is shipped to the
+nodes with the job (Ray's ``runtime_env`` ``working_dir``); the nodes need worldtest itself
+installed, at this version (``pip install 'worldtest[ray]'``): records carry
+``worldtest_version``, so a mismatch shows. (Shipping the package too, with ``py_modules``, was
+tried: on a node where another worldtest is installed in editable mode, the two copies mix.)
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def _import_ray() -> Any:
 
 
 def runtime_env(suite_root: Path) -> dict[str, Any]:
-    """The Ray ``runtime_env`` that ships the worldtest package and a suite to a cluster.
+    """The Ray ``runtime_env`` that ships a suite to a cluster's nodes.
 
     The suite folder becomes each task's working directory with only ``environments/`` and
     ``tasks/`` uploaded, so the items must name the suite as ``"."``.
@@ -51,11 +52,8 @@ def runtime_env(suite_root: Path) -> dict[str, Any]:
     Args:
         suite_root: the suite folder on this machine.
     """
-    import worldtest
-
-    package = Path(worldtest.__file__).resolve().parent
     excludes = [f"/{p.name}" for p in suite_root.iterdir() if p.name not in SUITE_PARTS]
-    return {"working_dir": str(suite_root), "excludes": excludes, "py_modules": [str(package)]}
+    return {"working_dir": str(suite_root), "excludes": excludes}
 
 
 def ray_imap_ordered(

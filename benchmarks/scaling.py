@@ -17,8 +17,8 @@ Run by hand: ``python benchmarks/scaling.py [--envs a,b,c] [--budget B] [--worke
 
 Worker processes import worldtest when they start: by default the compiled modules are cached
 (as in an installed package) even where ``PYTHONDONTWRITEBYTECODE`` is set; ``--no-pyc`` keeps
-that setting. The machines these run on are shared and noisy: compare the ratios of one run, not times
-across runs; the printed wall times include every process start.
+that setting. The machines these run on are shared and noisy: compare the ratios of one run,
+not times across runs; the printed wall times include every process start.
 """
 
 from __future__ import annotations

@@ -12,12 +12,14 @@ Times, in one run and interleaved (so that the machine's load hits every variant
 By default the compiled modules are cached (``.pyc`` under a temporary
 ``PYTHONPYCACHEPREFIX``), as in an installed package; ``--no-pyc`` compiles every module at every
 start instead (what ``PYTHONDONTWRITEBYTECODE=1`` gives a source checkout without
-``__pycache__``). Also, inside each process, the time from the start of ``worldtest``'s
-own code (``runpy`` of ``worldtest.__main__``) to its exit: the part worldtest controls, little
-disturbed by the machine's load. Printed: those, and the median CPU time (user + system, from ``os.wait4``: little
-disturbed by other processes) and wall time of each, the ratio after / before of the whole start, and of the
-part worldtest adds to bare Python (median minus the floor). The machine is shared and noisy,
-so only the ratios of one run are worth comparing.
+``__pycache__``).
+
+Printed: inside each process, the time from the start of ``worldtest``'s own code (``runpy`` of
+``worldtest.__main__``) to its exit (the part worldtest controls, little disturbed by the
+machine's load); the median CPU time (user + system, from ``os.wait4``) and wall time of each
+start; the ratios after / before of the whole start and of the part worldtest adds to bare
+Python (median minus the floor). The machine is shared and noisy, so only the ratios of one
+run are worth comparing.
 """
 
 from __future__ import annotations

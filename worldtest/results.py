@@ -206,7 +206,9 @@ class ResultsStore:
         return self.path.with_name(self.path.name + ".lock")
 
     @contextlib.contextmanager
-    def lock(self, *, wait: bool = False, note: Callable[[str], None] | None = None) -> Iterator[None]:
+    def lock(
+        self, *, wait: bool = False, note: Callable[[str], None] | None = None
+    ) -> Iterator[None]:
         """Hold this store's lock (an OS file lock on :attr:`lock_path`) for a whole run.
 
         A run reads the keys already stored, then appends: two runs on one store at once would
@@ -227,7 +229,9 @@ class ResultsStore:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            raise ResultsError(f"{self.path.parent}: cannot create the results folder: {err}") from None
+            raise ResultsError(
+                f"{self.path.parent}: cannot create the results folder: {err}"
+            ) from None
         lock = FileLock(str(self.lock_path), thread_local=False)
         try:
             try:

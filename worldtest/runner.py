@@ -364,8 +364,8 @@ def _play_ordinary(
         where = f"ray {config.ray}"
     else:
         # The fork server imports these once; every worker is forked with them imported.
-        preload = ("worldtest.runner", "worldtest.autumn", "worldtest.tasks.models",
-                   *{AGENTS[a].partition(":")[0] for a in config.agents if a in AGENTS})  # fmt: skip
+        agent_modules = sorted({AGENTS[a].partition(":")[0] for a in config.agents if a in AGENTS})
+        preload = ("worldtest.runner", "worldtest.autumn", "worldtest.tasks.models", *agent_modules)
         records = imap_ordered(_play, items, config.workers, preload=preload, on_abandon=save)
         where = f"{min(config.workers, len(items))} workers"
     parallel = config.ray is not None or min(config.workers, len(items)) > 1

@@ -8,7 +8,8 @@ Run by hand: ``python benchmarks/scaling.py [--envs a,b,c] [--budget B] [--worke
    family), into a fresh results folder, once per worker count (``--workers``, default 1, 2
    and the machine's cores when more) and, with ``--ray``, on a local Ray instance (its start
    and stop included). Printed: wall time, episodes per second, the speed-up over 1 worker,
-   and whether the records equal the 1-worker run's apart from wall-clock fields (they must).
+   the CPU seconds of this process and its worker processes (not Ray's), and whether the
+   records equal the 1-worker run's apart from wall-clock fields (they must).
 2. **validate**: ``worldtest.tasks.validate.validate`` of ``--validate-envs`` with 1 and 2
    workers; the speed-up, and whether the printed lines are the same (they must).
 3. **model agents** (``--llm``): ``benchmarks/llm_throughput.py``'s fake server (latency
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -53,6 +55,13 @@ def comparable(path: Path) -> list[dict]:
     return out
 
 
+def cpu_seconds() -> float:
+    """CPU (user + system) of this process and of its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def episodes(args: argparse.Namespace, tmp: Path) -> None:
     envs = args.envs.split(",")
     counts = [int(n) for n in args.workers.split(",")]
@@ -66,16 +75,17 @@ def episodes(args: argparse.Namespace, tmp: Path) -> None:
           f"budget {args.budget}, {os.cpu_count()} cores")  # fmt: skip
     for name, extra in runs:
         folder = tmp / name.replace(" ", "-")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), cpu_seconds()
         records = run(RunConfig(results_dir=folder, **common, **extra), show_progress=False)
-        wall = time.perf_counter() - t0
+        wall, cpu = time.perf_counter() - t0, cpu_seconds() - c0
         same = comparable(folder / "episodes.jsonl")
         if base_wall is None:
             base_wall, base_records = wall, same
         mean = sum(r.score for r in records) / len(records)
         print(f"  {name:14s} {len(records):4d} episodes {wall:7.2f} s  "
               f"{len(records) / wall:6.2f} episodes/s  x{base_wall / wall:.2f} vs first  "
-              f"mean score {mean:.4f}  records equal to the first: {same == base_records}")
+              f"CPU {cpu:6.1f} s (local processes)  mean score {mean:.4f}  "
+              f"records equal to the first: {same == base_records}")
 
 
 def validation(args: argparse.Namespace) -> None:

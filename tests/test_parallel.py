@@ -210,3 +210,27 @@ def test_ray_missing_is_a_clear_error(tmp_path, monkeypatch):
                        budget=5, horizon=20)  # fmt: skip
     with pytest.raises(ConfigError, match=r"pip install 'worldtest\[ray\]'"):
         run(config, show_progress=False)
+
+
+def _hammer_cache(args: tuple[str, str, int]) -> int:
+    from worldtest.agents.llm.cache import ResponseCache
+
+    root, key, n = args
+    cache = ResponseCache(root)
+    bad = 0
+    for i in range(n):
+        cache.put(key, {"text": "x" * 5000, "i": i}, {"pid": os.getpid()})
+        fresh = ResponseCache(root)  # a new reader lists the folder again
+        reply = fresh.get(key)
+        bad += reply is None or reply["text"] != "x" * 5000
+    return bad
+
+
+def test_the_response_cache_stays_whole_with_many_writer_processes(tmp_path):
+    from worldtest.agents.llm.cache import ResponseCache
+
+    key = "ab" + "0" * 62
+    items = [(str(tmp_path), key, 40)] * 4
+    assert sum(imap_ordered(_hammer_cache, items, 2)) == 0  # never a torn or missing entry
+    assert ResponseCache(tmp_path).get(key)["text"] == "x" * 5000
+    assert [p.name for p in (tmp_path / "ab").iterdir()] == [f"{key}.json"]  # no temp files left

@@ -8,8 +8,11 @@ Run by hand: ``python benchmarks/scaling.py [--envs a,b,c] [--budget B] [--worke
    family), into a fresh results folder, once per worker count (``--workers``, default 1, 2
    and the machine's cores when more) and, with ``--ray``, on a local Ray instance (its start
    and stop included). Printed: wall time, episodes per second, the speed-up over 1 worker,
-   the CPU seconds of this process and its worker processes (not Ray's), and whether the
-   records equal the 1-worker run's apart from wall-clock fields (they must).
+   the episodes in flight on average (sum of episode durations / wall time), the longest
+   episode's share of the wall time (a bound on any speed-up), and whether the records equal
+   the 1-worker run's apart from wall-clock fields (they must). A **control** first: the same
+   CPU-bound job in 1 and in ``max(--workers)`` processes, i.e. what the machine's other load
+   leaves for parallel work at that moment.
 2. **validate**: ``worldtest.tasks.validate.validate`` of ``--validate-envs`` with 1 and 2
    workers; the speed-up, and whether the printed lines are the same (they must).
 3. **model agents** (``--llm``): ``benchmarks/llm_throughput.py``'s fake server (latency
@@ -27,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -55,11 +57,31 @@ def comparable(path: Path) -> list[dict]:
     return out
 
 
-def cpu_seconds() -> float:
-    """CPU (user + system) of this process and of its finished children."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+def spin(n: int) -> float:
+    """Pure-Python arithmetic: ``n`` steps; returns the CPU seconds it took."""
+    t0, x = time.process_time(), 0
+    for i in range(n):
+        x += i * i
+    return time.process_time() - t0
+
+
+def control(workers: int, steps: int = 10_000_000) -> None:
+    """What the machine gives ``workers`` processes now: a fixed CPU-bound job per process,
+    run one after another in this process, then at once in a process pool."""
+    from worldtest.parallel import process_pool
+
+    t0 = time.perf_counter()
+    for _ in range(workers):
+        spin(steps)
+    serial = time.perf_counter() - t0
+    with process_pool(workers) as pool:
+        list(pool.map(spin, [1000] * workers))  # started
+        t0 = time.perf_counter()
+        list(pool.map(spin, [steps] * workers))
+        parallel = time.perf_counter() - t0
+    print(f"-- control: {workers} CPU-bound jobs, one after another {serial:.2f} s, at once "
+          f"in {workers} processes {parallel:.2f} s: x{serial / parallel:.2f} of the ideal "
+          f"x{workers} (what this machine's load leaves for parallel work now)")
 
 
 def episodes(args: argparse.Namespace, tmp: Path) -> None:
@@ -75,16 +97,19 @@ def episodes(args: argparse.Namespace, tmp: Path) -> None:
           f"budget {args.budget}, {os.cpu_count()} cores")  # fmt: skip
     for name, extra in runs:
         folder = tmp / name.replace(" ", "-")
-        t0, c0 = time.perf_counter(), cpu_seconds()
+        t0 = time.perf_counter()
         records = run(RunConfig(results_dir=folder, **common, **extra), show_progress=False)
-        wall, cpu = time.perf_counter() - t0, cpu_seconds() - c0
+        wall = time.perf_counter() - t0
+        busy = sum(r.duration_s for r in records) / wall
+        longest = max(r.duration_s for r in records) / wall
         same = comparable(folder / "episodes.jsonl")
         if base_wall is None:
             base_wall, base_records = wall, same
         mean = sum(r.score for r in records) / len(records)
         print(f"  {name:14s} {len(records):4d} episodes {wall:7.2f} s  "
               f"{len(records) / wall:6.2f} episodes/s  x{base_wall / wall:.2f} vs first  "
-              f"CPU {cpu:6.1f} s (local processes)  mean score {mean:.4f}  "
+              f"episodes in flight on average {busy:.2f}, longest episode {longest:.0%} of the "
+              f"wall time  mean score {mean:.4f}  "
               f"records equal to the first: {same == base_records}")
 
 
@@ -146,6 +171,7 @@ def main() -> None:
         sys.pycache_prefix = os.environ["PYTHONPYCACHEPREFIX"]
         sys.dont_write_bytecode = False
     with tempfile.TemporaryDirectory() as tmp:
+        control(max(int(n) for n in args.workers.split(",")))
         if args.envs:
             episodes(args, Path(tmp))
         if args.validate_envs:

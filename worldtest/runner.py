@@ -1,17 +1,22 @@
 """Run a configuration of episodes (agents x environments x families), resumably.
 
 Episodes are enumerated in a fixed order (agent, then environment, then family, each in the
-order given, or the suite's order by default). Episodes of ordinary agents run one by one;
-those of model agents (:class:`~worldtest.agents.base.AsyncAgent`) then run concurrently on one
-asyncio event loop, each with its own clone of the agent, at most ``concurrency`` episodes in
-flight per endpoint (an ``asyncio.Semaphore`` each), so a run's wall time approaches
-calls x latency / concurrency. Every record is appended and flushed as soon as its episode ends
-(``worldtest.results``), in the order episodes end; :func:`run` returns them in enumeration
-order. A second run of the same configuration skips every episode whose key is already stored
-with status ``"ok"``, so an interrupted run (Ctrl-C, a killed process) loses at most the
-episodes in flight, resumes where it stopped, and a finished run appends nothing. With the
-response cache (``worldtest.agents.llm.cache``) the calls of an interrupted episode are not
-paid for twice.
+order given, or the suite's order by default). Episodes of ordinary agents run in
+``config.workers`` worker processes (``worldtest.parallel``; 1: in this process, one by one) or
+as Ray tasks (``config.ray``, ``worldtest.cluster``), and this process appends their records in
+enumeration order as they come back. Then those of model agents
+(:class:`~worldtest.agents.base.AsyncAgent`) run concurrently on this process's asyncio event
+loop, each with its own clone of the agent, at most ``concurrency`` episodes in flight per
+endpoint (an ``asyncio.Semaphore`` each), so a run's wall time approaches
+calls x latency / concurrency; their records are appended in the order they end. This process is
+the only writer of the store, and holds its lock (:meth:`ResultsStore.lock`) for the whole run,
+so two runs on one folder never record an episode twice. Every record is appended and flushed
+as soon as it can be (``worldtest.results``); :func:`run` returns them in enumeration order. A
+second run of the same configuration skips every episode whose key is already stored with
+status ``"ok"``, so an interrupted run (Ctrl-C, a killed process) loses at most the episodes in
+flight (the finished ones are appended before it stops), resumes where it stopped, and a
+finished run appends nothing. With the response cache (``worldtest.agents.llm.cache``) the
+calls of an interrupted episode are not paid for twice.
 
 Seeds (house style 5, no hidden randomness): the episode seed is ``config.seed``; the episode's
 generator is ``np.random.default_rng([config.seed, stable_hash(agent_id, task_id)])`` with a
@@ -70,7 +75,9 @@ class RunConfig(BaseModel):
             cache: False bypasses it (``--no-cache``).
         concurrency: model-agent episodes in flight per endpoint (None: each preset's).
         workers: processes that play the episodes of ordinary agents (1: in this process).
-            Model agents' episodes always run on this process's event loop.
+            Model agents' episodes always run on this process's event loop. Workers are
+            started with ``forkserver`` / ``spawn``: a script that calls :func:`run` with
+            more than one must do so under ``if __name__ == "__main__":``.
         ray: None, or a Ray cluster to play those episodes on instead of local processes:
             ``"local"`` (start a Ray instance on this machine, ``workers`` CPUs), ``"auto"``
             (join the cluster this machine belongs to) or ``"ray://host:port"``.
@@ -206,7 +213,9 @@ def run(
     Raises:
         ConfigError: unknown agent, environment or family; an explicitly requested task that
             does not exist; bad metadata. TaskFileError / AutumnError: a broken task or program.
-        ResultsError: a damaged results file.
+        ResultsError: a damaged results file; another run holds the results folder's lock
+            (and ``wait_lock`` is False).
+        KeyboardInterrupt: Ctrl-C, after appending every record that had finished.
     """
     if console is None and show_progress:
         console = Console(stderr=True)

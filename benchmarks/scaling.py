@@ -16,8 +16,9 @@ Run by hand: ``python benchmarks/scaling.py [--envs a,b,c] [--budget B] [--worke
 2. **validate**: ``worldtest.tasks.validate.validate`` of ``--validate-envs`` with 1 and 2
    workers; the speed-up, and whether the printed lines are the same (they must).
 3. **model agents** (``--llm``): ``benchmarks/llm_throughput.py``'s fake server (latency
-   ``--latency``) and presets; for concurrency 1, 8 and 32, wall time of ``run`` against the
-   ideal ``calls x latency / concurrency``, as a fraction.
+   ``--latency``) and presets (``--presets`` at concurrency 32, proportionally fewer below);
+   for concurrency 1, 8 and 32, wall time of ``run`` against the ideal
+   ``calls x latency / concurrency``, as a fraction, and the CPU per call.
 
 Worker processes import worldtest when they start: by default the compiled modules are cached
 (as in an installed package) even where ``PYTHONDONTWRITEBYTECODE`` is set; ``--no-pyc`` keeps
@@ -85,16 +86,18 @@ def control(workers: int, steps: int = 10_000_000) -> None:
 
 
 def episodes(args: argparse.Namespace, tmp: Path) -> None:
-    envs = args.envs.split(",")
+    envs = None if args.envs == "all" else args.envs.split(",")
     counts = [int(n) for n in args.workers.split(",")]
     runs: list[tuple[str, dict]] = [(f"{n} worker(s)", {"workers": n}) for n in counts]
     if args.ray:
         runs.append(("ray local", {"ray": "local", "workers": max(counts)}))
     common = dict(agents=["random", "oracle"], envs=envs, budget=args.budget)
+    shown = "every environment (the default run)" if envs is None else (
+        f"{len(envs)} environments ({', '.join(envs)})")
     base_wall = None
     base_records = None
-    print(f"-- episodes: random + oracle on {len(envs)} environments ({', '.join(envs)}), "
-          f"budget {args.budget}, {os.cpu_count()} cores")  # fmt: skip
+    print(f"-- episodes: random + oracle on {shown}, budget {args.budget}, "
+          f"{os.cpu_count()} cores")  # fmt: skip
     for name, extra in runs:
         folder = tmp / name.replace(" ", "-")
         t0 = time.perf_counter()
@@ -134,10 +137,13 @@ def model_agents(args: argparse.Namespace, tmp: Path) -> None:
 
     proc, url = start_server(args.latency)
     print(f"-- model agents: fake server, latency {args.latency:g} s, "
-          f"{args.presets} presets x the suite's tasks of {args.llm_envs}")  # fmt: skip
+          f"up to {args.presets} presets x the tasks of {args.llm_envs}, budget 10, "
+          "horizon 10")  # fmt: skip
     try:
         for conc in (1, 8, 32):
-            presets = write_presets(tmp / f"agents-{conc}", url, args.presets, conc)
+            # Fewer presets (so fewer calls) at low concurrency: the same ideal time order.
+            n = max(1, args.presets * conc // 32)
+            presets = write_presets(tmp / f"agents-{conc}", url, n, conc)
             config = RunConfig(agents=presets, envs=args.llm_envs.split(","),
                                results_dir=tmp / f"llm-{conc}", budget=10, horizon=10,
                                ticks_per_action=1, cache_dir=tmp / f"cache-{conc}")  # fmt: skip
@@ -152,7 +158,8 @@ def model_agents(args: argparse.Namespace, tmp: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--envs", default="gravity,lamp,ice,nim,counters,lightbar,sand,paint")
+    parser.add_argument("--envs", default="gravity,lamp,ice,nim,counters,lightbar,sand,paint",
+                        help="comma-separated, 'all' (the default run), or '' (skip)")
     parser.add_argument("--budget", type=int, default=200)
     cores = os.cpu_count() or 1
     parser.add_argument("--workers", default="1,2" + (f",{cores}" if cores > 2 else ""))

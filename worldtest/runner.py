@@ -380,11 +380,14 @@ def _play_ordinary(
     parallel = config.ray is not None or min(config.workers, len(items)) > 1
     if names:
         progress.update(bar, description=where if parallel else names[0])
-    for i, record in enumerate(records):
-        store.append(record)
-        progress.advance(bar)
-        if not parallel and i + 1 < len(names):
-            progress.update(bar, description=names[i + 1])
+    try:
+        for i, record in enumerate(records):
+            store.append(record)
+            progress.advance(bar)
+            if not parallel and i + 1 < len(names):
+                progress.update(bar, description=names[i + 1])
+    finally:
+        records.close()  # on an error here (Ctrl-C, a full disk): stop the workers now
 
 
 class _WrongPrograms:

@@ -515,7 +515,8 @@ def derive(root: Path, envs: list[str] | None = None, *, families: tuple[str, ..
     names = envs or sorted(suite.envs)
     written = []
     items = [(suite.root, env, families) for env in names]
-    for paths, lines in imap_ordered(_derive_env, items, workers):
+    for paths, lines in imap_ordered(_derive_env, items, workers,
+                                     preload=("worldtest.tasks.derive",)):
         written += paths
         for line in lines:
             echo(line)

@@ -317,14 +317,16 @@ def validate(root: Path | None, envs: list[str] | None = None, *, oracle: bool =
     suite = Suite(root)
     names = envs or sorted(suite.envs)
     problems: list[Problem] = []
-    items = [(suite.root, env, family, oracle) for env in names
-             for family in ("mfp", "planning", "cd")]
+    items = [(suite.root, env, oracle) for env in names]  # one environment: its programs once
     _SUITES[suite.root] = suite  # the serial case uses this process's suite
     try:
-        for (_, env, family, _), found in zip(items, imap_ordered(_validate_item, items, workers)):
-            if echo is not None:
-                echo(f"{env}/{family}: " + ("ok" if not found else f"{len(found)} problem(s)"))
-            problems += found
+        results = imap_ordered(_validate_env, items, workers,
+                               preload=("worldtest.tasks.validate",))
+        for env, per_task in zip(names, results):
+            for family, found in per_task:
+                if echo is not None:
+                    echo(f"{env}/{family}: " + ("ok" if not found else f"{len(found)} problem(s)"))
+                problems += found
     finally:
         _SUITES.pop(suite.root, None)
     problems += _suite_checks(suite, names, echo)
@@ -334,13 +336,15 @@ def validate(root: Path | None, envs: list[str] | None = None, *, oracle: bool =
 _SUITES: dict[Path, Any] = {}  # per process: suite root -> Suite (its programs compiled once)
 
 
-def _validate_item(item: tuple[Path, str, str, bool]) -> list[Problem]:
-    """``validate_task`` of one (root, env, family, oracle), in a worker process or this one."""
+def _validate_env(item: tuple[Path, str, bool]) -> list[tuple[str, list[Problem]]]:
+    """(family, problems) of the three tasks of one (root, env, oracle), in a worker process or
+    this one."""
     from worldtest.suite import Suite
-    root, env, family, oracle = item
+    root, env, oracle = item
     if root not in _SUITES:
         _SUITES[root] = Suite(root)
-    return validate_task(_SUITES[root], env, family, oracle=oracle)
+    return [(family, validate_task(_SUITES[root], env, family, oracle=oracle))
+            for family in ("mfp", "planning", "cd")]
 
 
 def _suite_checks(suite: Any, names: list[str], echo: Any) -> list[Problem]:

@@ -8,8 +8,6 @@ status 1; Ctrl-C exits with status 130.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +17,8 @@ from worldtest import __version__
 from worldtest.errors import AutumnError, ConfigError, WorldtestError
 
 if TYPE_CHECKING:  # pragma: no cover
+    import argparse
+
     from worldtest.report.aggregate import AgentSummary
     from worldtest.results import EpisodeRecord
 
@@ -42,6 +42,8 @@ def _usd(text: str) -> float:
 
 
 def _non_negative(text: str) -> int:
+    import argparse
+
     try:
         value = int(text)
     except ValueError:
@@ -52,6 +54,8 @@ def _non_negative(text: str) -> int:
 
 
 def _positive(text: str) -> int:
+    import argparse
+
     value = _non_negative(text)
     if value == 0:
         raise argparse.ArgumentTypeError("expected an integer >= 1, got 0")
@@ -82,6 +86,13 @@ def _seed_list(text: str) -> list[int]:
     return seeds
 
 
+def _workers(args: argparse.Namespace) -> int:
+    """``--workers``, else the machine's cores."""
+    from worldtest.parallel import resolve_workers
+
+    return resolve_workers(args.workers)
+
+
 def _suite_root(args: argparse.Namespace) -> Path:
     """``--suite``, else the default suite folder (``worldtest.suite.default_suite_root``)."""
     if args.suite:
@@ -95,6 +106,8 @@ def _suite_root(args: argparse.Namespace) -> Path:
 
 
 def _cmd_autumn_trace(args: argparse.Namespace) -> int:
+    import json
+
     from worldtest.autumn.tools import trace
 
     actions = _read_actions(Path(args.actions))
@@ -107,6 +120,8 @@ def _cmd_autumn_trace(args: argparse.Namespace) -> int:
 
 
 def _read_actions(path: Path) -> list[str]:
+    import json
+
     try:
         actions = json.loads(path.read_text(encoding="utf-8"))
     except OSError as err:
@@ -174,6 +189,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             max_cost=args.max_cost,
             input_price=args.input_price,
             output_price=args.output_price,
+            workers=_workers(args),
+            ray=args.ray,
+            wait_lock=args.wait_lock,
         )
     except ValidationError as err:
         raise ConfigError(f"invalid run settings: {err}") from None
@@ -283,6 +301,8 @@ def _in_selection(
 
 
 def _write_summary_json(path: Path, summaries: Sequence[AgentSummary]) -> None:
+    import json
+
     from worldtest.report.aggregate import summary_json
 
     try:
@@ -364,7 +384,7 @@ def _compare(args: argparse.Namespace, console: Any) -> int:
 def _cmd_tasks_derive(args: argparse.Namespace) -> int:
     from worldtest.tasks.derive import derive
 
-    derive(_suite_root(args), args.env or None, echo=print)
+    derive(_suite_root(args), args.env or None, echo=print, workers=_workers(args))
     return 0
 
 
@@ -373,7 +393,8 @@ def _cmd_tasks_validate(args: argparse.Namespace) -> int:
 
     problems = validate(_suite_root(args), args.env or None, oracle=not args.no_oracle,
                         echo=lambda line: print(line, flush=True),
-                        battery_seeds=0 if args.no_battery else args.battery_seeds)
+                        battery_seeds=0 if args.no_battery else args.battery_seeds,
+                        workers=_workers(args))
     for problem in problems:
         print(problem)
     if problems:
@@ -472,6 +493,8 @@ def _cmd_download(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser; each leaf command sets ``func`` to its handler."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="worldtest",
         description="WorldTest / AutumnBench harness: run agents, report, check programs.",
@@ -554,6 +577,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--dry-run", action="store_true",
                      help="print the episodes, calls, tokens and cost each agent would take, "
                      "then exit without running (no call, no API key needed)")
+    run.add_argument("--workers", type=_positive, metavar="N",
+                     help="processes playing the episodes (default: the machine's cores)")
+    run.add_argument("--ray", metavar="ADDRESS",
+                     help="play the episodes as Ray tasks: 'local' (a Ray instance on this "
+                     "machine), 'auto' or ray://HOST:PORT (a cluster); needs worldtest[ray]")
+    run.add_argument("--wait-lock", action="store_true",
+                     help="wait while another run writes the same results folder (default: stop)")
     llm = run.add_argument_group(
         "model agents", "--agent llm with these flags, or --agent agents/NAME.toml (or NAME)"
     )
@@ -667,6 +697,9 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="DIR",
             help="folder holding environments/ and tasks/ (default: the project root)",
         )
+        cmd.add_argument("--workers", type=_positive, metavar="N",
+                         help="processes sharing the work (default: the machine's cores; "
+                         "the output is the same as with 1)")
         if name == "validate":
             cmd.add_argument(
                 "--no-oracle",
@@ -740,6 +773,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         without a display), 3 when ``run --max-cost`` cut episodes short or left them
         unstarted (:data:`EXIT_MAX_COST`), 130 when interrupted with Ctrl-C.
     """
+    if list(sys.argv[1:] if argv is None else argv) == ["--version"]:
+        # Answered before argparse is imported and the parser (15 sub-commands) is built.
+        print(f"worldtest {__version__}")
+        return 0
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -11,10 +11,12 @@ of any other version raises :class:`~worldtest.errors.ResultsError` rather than 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -222,6 +224,59 @@ class ResultsStore:
 
     def __repr__(self) -> str:
         return f"ResultsStore({str(self.path)!r})"
+
+    @property
+    def lock_path(self) -> Path:
+        """The lock file of this store: ``<path>.lock`` (e.g. ``results/episodes.jsonl.lock``)."""
+        return self.path.with_name(self.path.name + ".lock")
+
+    @contextlib.contextmanager
+    def lock(
+        self, *, wait: bool = False, note: Callable[[str], None] | None = None
+    ) -> Iterator[None]:
+        """Hold this store's lock (an OS file lock on :attr:`lock_path`) for a whole run.
+
+        A run reads the keys already stored, then appends: two runs on one store at once would
+        both find an episode missing and both record it. Holding the lock from the first read to
+        the last append makes the second run wait or stop. The OS releases the lock when the
+        process ends, however it ends, so a killed run leaves no stale lock.
+
+        Args:
+            wait: wait for the lock when another process holds it (else raise at once).
+            note: called once with a message before waiting.
+
+        Raises:
+            ResultsError: the lock is held by another process and ``wait`` is False, or the
+                lock file cannot be created.
+        """
+        from filelock import FileLock, Timeout
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise ResultsError(
+                f"{self.path.parent}: cannot create the results folder: {err}"
+            ) from None
+        lock = FileLock(str(self.lock_path), thread_local=False)
+        try:
+            try:
+                lock.acquire(timeout=0)
+            except Timeout:
+                if not wait:
+                    raise ResultsError(
+                        f"{self.path}: another worldtest run is writing these results (it holds "
+                        f"{self.lock_path}); wait for it to end, pass --wait-lock to wait, or "
+                        "use another --results folder"
+                    ) from None
+                if note is not None:
+                    note(f"waiting for another worldtest run to finish with {self.path} ...")
+                lock.acquire()
+        except OSError as err:
+            raise ResultsError(f"{self.lock_path}: cannot lock the results: {err}") from None
+        try:
+            yield
+        finally:
+            lock.release()
 
     def load(self) -> list[EpisodeRecord]:
         """Read every record, in file order.

@@ -1,17 +1,22 @@
 """Run a configuration of episodes (agents x environments x families), resumably.
 
 Episodes are enumerated in a fixed order (agent, then environment, then family, each in the
-order given, or the suite's order by default). Episodes of ordinary agents run one by one;
-those of model agents (:class:`~worldtest.agents.base.AsyncAgent`) then run concurrently on one
-asyncio event loop, each with its own clone of the agent, at most ``concurrency`` episodes in
-flight per endpoint (an ``asyncio.Semaphore`` each), so a run's wall time approaches
-calls x latency / concurrency. Every record is appended and flushed as soon as its episode ends
-(``worldtest.results``), in the order episodes end; :func:`run` returns them in enumeration
-order. A second run of the same configuration skips every episode whose key is already stored
-with status ``"ok"``, so an interrupted run (Ctrl-C, a killed process) loses at most the
-episodes in flight, resumes where it stopped, and a finished run appends nothing. With the
-response cache (``worldtest.agents.llm.cache``) the calls of an interrupted episode are not
-paid for twice.
+order given, or the suite's order by default). Episodes of ordinary agents run in
+``config.workers`` worker processes (``worldtest.parallel``; 1: in this process, one by one) or
+as Ray tasks (``config.ray``, ``worldtest.cluster``), and this process appends their records in
+enumeration order as they come back. Then those of model agents
+(:class:`~worldtest.agents.base.AsyncAgent`) run concurrently on this process's asyncio event
+loop, each with its own clone of the agent, at most ``concurrency`` episodes in flight per
+endpoint (an ``asyncio.Semaphore`` each), so a run's wall time approaches
+calls x latency / concurrency; their records are appended in the order they end. This process is
+the only writer of the store, and holds its lock (:meth:`ResultsStore.lock`) for the whole run,
+so two runs on one folder never record an episode twice. Every record is appended and flushed
+as soon as it can be (``worldtest.results``); :func:`run` returns them in enumeration order. A
+second run of the same configuration skips every episode whose key is already stored with
+status ``"ok"``, so an interrupted run (Ctrl-C, a killed process) loses at most the episodes in
+flight (the finished ones are appended before it stops), resumes where it stopped, and a
+finished run appends nothing. With the response cache (``worldtest.agents.llm.cache``) the
+calls of an interrupted episode are not paid for twice.
 
 Spending (``RunConfig.max_cost``): the run's :class:`Spending` is the ledger
 (:class:`worldtest.agents.llm.budget.Ledger`) every model agent's episodes share. Before each
@@ -58,7 +63,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from worldtest.agents import make_agent
+from worldtest.agents import AGENTS, make_agent
 from worldtest.agents.base import is_async
 from worldtest.agents.llm.budget import Ledger
 from worldtest.env import FAMILIES, Suite
@@ -99,6 +104,15 @@ class RunConfig(BaseModel):
             docstring). Every model agent then needs prices.
         input_price, output_price: USD per million tokens for every model agent of the run,
             overriding its preset's (``--input-price``, ``--output-price``).
+        workers: processes that play the episodes of ordinary agents (1: in this process).
+            Model agents' episodes always run on this process's event loop. Workers are
+            started with ``forkserver`` / ``spawn``: a script that calls :func:`run` with
+            more than one must do so under ``if __name__ == "__main__":``.
+        ray: None, or a Ray cluster to play those episodes on instead of local processes:
+            ``"local"`` (start a Ray instance on this machine, ``workers`` CPUs), ``"auto"``
+            (join the cluster this machine belongs to) or ``"ray://host:port"``.
+        wait_lock: when another run holds the results folder's lock, wait for it (else stop
+            with a ResultsError).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -125,6 +139,9 @@ class RunConfig(BaseModel):
     max_cost: float | None = Field(default=None, ge=0.0)
     input_price: float | None = Field(default=None, ge=0.0)
     output_price: float | None = Field(default=None, ge=0.0)
+    workers: int = Field(default=1, ge=1)
+    ray: str | None = None
+    wait_lock: bool = False
 
     def llm_options(self) -> dict[str, Any]:
         """The options :func:`worldtest.agents.make_agent` passes to model agents.
@@ -181,6 +198,7 @@ class _Job:
     task: Any
     settings: Settings
     seed: int
+    suite_id: str | None  # as the parent names the suite (a Ray node reads it from ".")
 
 
 def _plan(
@@ -306,11 +324,15 @@ def run(
             TaskFileError / AutumnError: a broken task or program, found before any episode
             runs (the task's file and field, as ``tasks validate`` says it;
             ``worldtest.tasks.checks``).
-        ResultsError: a damaged results file.
+        ResultsError: a damaged results file; another run holds the results folder's lock
+            (and ``wait_lock`` is False).
+        KeyboardInterrupt: Ctrl-C, after appending every record that had finished.
     """
     if console is None and show_progress:
         console = Console(stderr=True)
     suite = Suite(config.suite)
+    # Workers get the suite folder resolved here (the default depends on the working directory).
+    config = config.model_copy(update={"suite": suite.root})
     options = config.llm_options()
     agents = {agent_id: make_agent(agent_id, **options) for agent_id in config.agents}
     _check_money(config, agents)
@@ -318,63 +340,54 @@ def run(
     spending.max_cost = config.max_cost
     jobs = _plan(config, suite, agents, console)
     store = ResultsStore.for_dir(config.results_dir)
-    done = store.keys()
-    todo = [job for job in jobs if job.key not in done]
-    if console is not None and len(todo) < len(jobs):
-        console.print(
-            f"resuming: {len(jobs) - len(todo)} of {len(jobs)} episodes already in {store.path}"
+    note = console.print if console is not None else None
+    with store.lock(wait=config.wait_lock, note=note):
+        done = store.keys()
+        todo = [job for job in jobs if job.key not in done]
+        if console is not None and len(todo) < len(jobs):
+            console.print(
+                f"resuming: {len(jobs) - len(todo)} of {len(jobs)} episodes already in "
+                f"{store.path}"
+            )
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
         )
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(
-        *columns, console=console, disable=not show_progress, transient=False
-    ) as progress:
-        bar = progress.add_task("episodes", total=len(todo))
-        wrong = _WrongPrograms()
-        for job in [job for job in todo if not is_async(agents[job.agent_id])]:
-            if spending.reached:
-                spending.not_started += 1
-                continue
-            agent = agents[job.agent_id]
-            progress.update(bar, description=f"{job.agent_id} {job.task.id}")
-            record = run_episode(
-                agent,
-                suite.spec(job.env),
-                suite.program(job.env),
-                job.task,
-                job.settings,
-                job.seed,
-                rng=episode_rng(job.seed, agent.id, job.task.id),
-                wrong_program=wrong(job.task),
-                suite=suite.id,
-            )
-            store.append(record)
-            spending.add(record)
-            progress.advance(bar)
-        concurrent = [job for job in todo if is_async(agents[job.agent_id])]
-        if concurrent:
+        with Progress(
+            *columns, console=console, disable=not show_progress, transient=False
+        ) as progress:
+            bar = progress.add_task("episodes", total=len(todo))
+            ordinary = [job for job in todo if not is_async(agents[job.agent_id])]
+            wrong = _WrongPrograms()
+            _WORKERS[_context_key(config)] = _Worker(config, suite, agents, wrong)
+            try:
+                _play_ordinary(ordinary, config, store, progress, bar, spending)
+            finally:
+                _WORKERS.pop(_context_key(config), None)
+            concurrent = [job for job in todo if is_async(agents[job.agent_id])]
+            if concurrent:
 
-            def note(in_flight: int) -> None:
-                progress.update(bar, description=f"model agents: {in_flight} in flight")
+                def in_flight(n: int) -> None:
+                    progress.update(bar, description=f"model agents: {n} in flight")
 
-            def ended(record: EpisodeRecord) -> None:
-                store.append(record)
-                progress.advance(bar)
+                def ended(record: EpisodeRecord) -> None:
+                    store.append(record)
+                    progress.advance(bar)
 
-            asyncio.run(
-                _run_concurrently(concurrent, agents, suite, wrong, ended, note, spending)
-            )
-    if console is not None and spending.max_cost is not None:
-        stopped = spending.cut or spending.not_started
-        said = (f"spent {spending.spent_usd:.4f} USD of --max-cost {spending.max_cost:g} USD"
-                + (f": the cap was reached; {spending.cut} episode(s) cut short (recorded as "
-                   f"failed), {spending.not_started} not started (run again with a higher "
-                   "--max-cost to go on)" if stopped else ""))  # fmt: skip
-        console.print(f"[yellow]{said}[/]" if stopped else said)
+                asyncio.run(
+                    _run_concurrently(
+                        concurrent, agents, suite, wrong, ended, in_flight, spending
+                    )
+                )
+        if console is not None and spending.max_cost is not None:
+            stopped = spending.cut or spending.not_started
+            said = (f"spent {spending.spent_usd:.4f} USD of --max-cost {spending.max_cost:g} USD"
+                    + (f": the cap was reached; {spending.cut} episode(s) cut short (recorded "
+                       f"as failed), {spending.not_started} not started (run again with a "
+                       "higher --max-cost to go on)" if stopped else ""))  # fmt: skip
+            console.print(f"[yellow]{said}[/]" if stopped else said)
     wanted = {job.key for job in jobs}
     latest = {record.key: record for record in store.load() if record.key in wanted}
     return [latest[job.key] for job in jobs if job.key in latest]
@@ -497,6 +510,133 @@ class _Priced:
 
     def __init__(self, agent: Any) -> None:
         self.preset = agent if hasattr(agent, "prices") else None
+# ----------------------------------------------------------------------------- ordinary agents
+# The episodes of ordinary agents are items (_Item: the config, agent, environment, family and
+# settings), each played by _play in a worker process, a Ray task, or this process. Everything
+# an episode needs, its generator's seed included, comes from the item; so its record is the
+# same wherever and in whatever order it runs. This process is the only writer of the store and
+# appends the records in plan order.
+
+
+@dataclass(frozen=True)
+class _Item:
+    config: RunConfig
+    agent_id: str
+    env: str
+    family: str
+    settings: Settings
+    seed: int
+
+
+_ITEM_FIELDS = ("agent_id", "env", "family", "settings", "seed", "suite_id")
+
+
+class _Worker:
+    """What one process needs to play episodes of a configuration: suite, agents, caches."""
+
+    def __init__(
+        self,
+        config: RunConfig,
+        suite: Suite | None = None,
+        agents: dict[str, Any] | None = None,
+        wrong: _WrongPrograms | None = None,
+    ) -> None:
+        self.config = config
+        self.suite = suite if suite is not None else Suite(config.suite)
+        self.agents = dict(agents or {})
+        self.wrong = wrong if wrong is not None else _WrongPrograms()
+        self.tasks: dict[tuple[str, str], Any] = {}
+
+    def play(self, item: _Item) -> EpisodeRecord:
+        if item.agent_id not in self.agents:
+            self.agents[item.agent_id] = make_agent(item.agent_id, **self.config.llm_options())
+        agent = self.agents[item.agent_id]
+        if (item.env, item.family) not in self.tasks:
+            self.tasks[item.env, item.family] = self.suite.task(item.env, item.family)
+        task = self.tasks[item.env, item.family]
+        return run_episode(
+            agent,
+            self.suite.spec(item.env),
+            self.suite.program(item.env),
+            task,
+            item.settings,
+            item.seed,
+            rng=episode_rng(item.seed, agent.id, task.id),
+            wrong_program=self.wrong(task),
+            suite=item.suite_id,
+        )
+
+
+_WORKERS: dict[str, _Worker] = {}  # per process: config JSON -> its worker state
+
+
+def _context_key(config: RunConfig) -> str:
+    return config.model_dump_json()
+
+
+def _play(item: _Item) -> EpisodeRecord:
+    """Play one episode (in a worker process, a Ray task, or this process)."""
+    key = _context_key(item.config)
+    if key not in _WORKERS:
+        _WORKERS[key] = _Worker(item.config)
+    return _WORKERS[key].play(item)
+
+
+def _play_ordinary(
+    jobs: list[_Job],
+    config: RunConfig,
+    store: ResultsStore,
+    progress: Progress,
+    bar: Any,
+    spending: Spending | None = None,
+) -> None:
+    """Play ``jobs`` (ordinary agents) and append their records in plan order.
+
+    On Ctrl-C or an error, the records that had finished are appended too (out of plan order);
+    only the episodes in flight are lost.
+    """
+    from worldtest.parallel import imap_ordered
+
+    suite_id = Suite(config.suite).id
+    items = [_Item(config, job.agent_id, job.env, job.task.family, job.settings, job.seed,
+                   suite_id) for job in jobs]
+    names = [f"{job.agent_id} {job.task.id}" for job in jobs]
+
+    def save(records: list[EpisodeRecord]) -> None:
+        for record in records:
+            store.append(record)
+
+    if config.ray is not None:
+        from worldtest.cluster import ray_imap_ordered, runtime_env
+
+        env = None
+        if config.ray != "local":  # the suite travels with the job: the nodes read it from "."
+            env = runtime_env(config.suite)
+            remote = config.model_copy(update={"suite": Path(".")})
+            items = [_Item(remote, *(getattr(i, f) for f in _ITEM_FIELDS)) for i in items]
+        records = ray_imap_ordered(
+            _play, items, config.ray, cpus=config.workers, env=env, on_abandon=save
+        )
+        where = f"ray {config.ray}"
+    else:
+        # The fork server imports these once; every worker is forked with them imported.
+        agent_modules = sorted({AGENTS[a].partition(":")[0] for a in config.agents if a in AGENTS})
+        preload = ("worldtest.runner", "worldtest.autumn", "worldtest.tasks.models", *agent_modules)
+        records = imap_ordered(_play, items, config.workers, preload=preload, on_abandon=save)
+        where = f"{min(config.workers, len(items))} workers"
+    parallel = config.ray is not None or min(config.workers, len(items)) > 1
+    if names:
+        progress.update(bar, description=where if parallel else names[0])
+    try:
+        for i, record in enumerate(records):
+            store.append(record)
+            if spending is not None:
+                spending.add(record)
+            progress.advance(bar)
+            if not parallel and i + 1 < len(names):
+                progress.update(bar, description=names[i + 1])
+    finally:
+        records.close()  # on an error here (Ctrl-C, a full disk): stop the workers now
 
 
 class _WrongPrograms:

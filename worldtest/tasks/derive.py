@@ -703,26 +703,46 @@ def derive_env(suite: Any, env: str, families: tuple[str, ...] = FAMILIES_DERIVE
 
 
 def derive(root: Path, envs: list[str] | None = None, *,
-           families: tuple[str, ...] = FAMILIES_DERIVED, echo: Any = print) -> list[Path]:
+           families: tuple[str, ...] = FAMILIES_DERIVED, echo: Any = print,
+           workers: int = 1) -> list[Path]:
     """Derive and write the tasks of every environment (or ``envs``): MFP and planning from the
     program, and the test start (seed and hidden prefix) of each hand-written CD task.
+
+    Args:
+        workers: processes deriving environments at once (``worldtest.parallel``); the files
+            written and the echoed lines are the same, in the same order, for any number.
 
     Returns:
         The task files written.
     """
+    from worldtest.parallel import imap_ordered
     from worldtest.suite import Suite
     suite = Suite(root)
     names = envs or sorted(suite.envs)
     written = []
-    for env in names:
-        for path, task in derive_env(suite, env, families):
-            save_task(task, path)
-            written.append(path)
-            echo(f"{path}: derived ({_summary(task)})")
-        if not (suite.task_path(env, "cd").parent / "cd_wrong.sexp").exists():
-            echo(f"{env}: no CD task yet: write tasks/{env}/cd_wrong.sexp (the program with one "
-                 "rule changed) and tasks/{env}/cd.json (its trigger) by hand")
+    items = [(suite.root, env, families) for env in names]
+    for paths, lines in imap_ordered(_derive_env, items, workers,
+                                     preload=("worldtest.tasks.derive",)):
+        written += paths
+        for line in lines:
+            echo(line)
     return written
+
+
+def _derive_env(item: tuple[Path, str, tuple[str, ...]]) -> tuple[list[Path], list[str]]:
+    """Derive and write the tasks of one environment: (files written, lines to echo)."""
+    from worldtest.suite import Suite
+    root, env, families = item
+    suite = Suite(root)
+    written, lines = [], []
+    for path, task in derive_env(suite, env, families):
+        save_task(task, path)
+        written.append(path)
+        lines.append(f"{path}: derived ({_summary(task)})")
+    if not (suite.task_path(env, "cd").parent / "cd_wrong.sexp").exists():
+        lines.append(f"{env}: no CD task yet: write tasks/{env}/cd_wrong.sexp (the program with "
+                     "one rule changed) and tasks/{env}/cd.json (its trigger) by hand")
+    return written, lines
 
 
 def _summary(task: Any) -> str:

@@ -320,7 +320,7 @@ def _oracle_score(suite: Any, env: str, family: str, task: Any) -> float:
 
 
 def validate(root: Path | None, envs: list[str] | None = None, *, oracle: bool = True,
-             echo: Any = None, battery_seeds: int = 3) -> list[Problem]:
+             echo: Any = None, battery_seeds: int = 3, workers: int = 1) -> list[Problem]:
     """Validate every task of every environment (or of ``envs``) under ``root``.
 
     Args:
@@ -330,6 +330,8 @@ def validate(root: Path | None, envs: list[str] | None = None, *, oracle: bool =
         echo: optional ``echo(text)`` for progress lines and the suite's tables.
         battery_seeds: seeds of the model-free adversary battery
             (:mod:`worldtest.tasks.battery`); 0 skips it.
+        workers: processes validating tasks at once (``worldtest.parallel``); the problems and
+            the echoed lines are the same, in the same order, for any number.
 
     Returns:
         Every problem found (empty when all tasks are sound).
@@ -339,16 +341,23 @@ def validate(root: Path | None, envs: list[str] | None = None, *, oracle: bool =
     """
     if battery_seeds < 0:
         raise ConfigError(f"battery_seeds must be >= 0, got {battery_seeds}")
+    from worldtest.parallel import imap_ordered
     from worldtest.suite import Suite
     suite = Suite(root)
     names = envs or sorted(suite.envs)
     problems: list[Problem] = []
-    for env in names:
-        for family in ("mfp", "planning", "cd"):
-            found = validate_task(suite, env, family, oracle=oracle)
-            if echo is not None:
-                echo(f"{env}/{family}: " + ("ok" if not found else f"{len(found)} problem(s)"))
-            problems += found
+    items = [(suite.root, env, oracle) for env in names]  # one environment: its programs once
+    _SUITES[suite.root] = suite  # the serial case uses this process's suite
+    try:
+        results = imap_ordered(_validate_env, items, workers,
+                               preload=("worldtest.tasks.validate",))
+        for env, per_task in zip(names, results):
+            for family, found in per_task:
+                if echo is not None:
+                    echo(f"{env}/{family}: " + ("ok" if not found else f"{len(found)} problem(s)"))
+                problems += found
+    finally:
+        _SUITES.pop(suite.root, None)
     problems += _suite_checks(suite, names, echo)
     if battery_seeds:
         problems += battery_check(suite, names, battery_seeds, echo)
@@ -368,6 +377,20 @@ def battery_check(suite: Any, names: list[str], n_seeds: int, echo: Any = None) 
     if echo is not None:
         echo(battery_table(result))
     return battery_problems(result)
+
+
+_SUITES: dict[Path, Any] = {}  # per process: suite root -> Suite (its programs compiled once)
+
+
+def _validate_env(item: tuple[Path, str, bool]) -> list[tuple[str, list[Problem]]]:
+    """(family, problems) of the three tasks of one (root, env, oracle), in a worker process or
+    this one."""
+    from worldtest.suite import Suite
+    root, env, oracle = item
+    if root not in _SUITES:
+        _SUITES[root] = Suite(root)
+    return [(family, validate_task(_SUITES[root], env, family, oracle=oracle))
+            for family in ("mfp", "planning", "cd")]
 
 
 def _suite_checks(suite: Any, names: list[str], echo: Any) -> list[Problem]:

@@ -198,7 +198,6 @@ class _Job:
     task: Any
     settings: Settings
     seed: int
-    suite_id: str | None  # as the parent names the suite (a Ray node reads it from ".")
 
 
 def _plan(
@@ -526,6 +525,7 @@ class _Item:
     family: str
     settings: Settings
     seed: int
+    suite_id: str | None  # as the parent names the suite (a Ray node reads it from ".")
 
 
 _ITEM_FIELDS = ("agent_id", "env", "family", "settings", "seed", "suite_id")

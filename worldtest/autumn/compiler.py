@@ -15,7 +15,7 @@ from worldtest.autumn import syntax as S
 from worldtest.autumn.reader import Source
 from worldtest.autumn.values import (
     GLOBAL, INSTANCE, LOCAL, MISSING, RT, AList, BoundRender, Cell, ClassValue, Frame, Lambda,
-    Native, Obj, Position, RElem, Thunk, aeq, error, kind_of, truthy, wrap32,
+    Native, Obj, Position, RElem, Thunk, aeq, error, kind_of, too_much_work, truthy, wrap32,
 )
 from worldtest.errors import AutumnError
 
@@ -72,7 +72,7 @@ def apply(fn: Any, args: list, frame: Frame) -> Any:
 
     Raises:
         AutumnError: ``arity`` for too few arguments (extra ones are ignored, §4.2), ``type``
-            when ``fn`` is not callable, ``runaway`` past the per-tick call budget.
+            when ``fn`` is not callable, ``runaway`` past the per-tick work budget.
     """
     t = type(fn)
     if t is Lambda:
@@ -83,8 +83,7 @@ def apply(fn: Any, args: list, frame: Frame) -> Any:
         w = RT.w
         w.calls += 1
         if w.calls > w.max_calls:
-            raise error("runaway", f"more than {w.max_calls} function calls in one tick; the "
-                        "program probably recurses without end")
+            raise too_much_work(w.max_calls)
         if len(params) == 1:
             return fn.body(Frame({params[0]: args[0]}, frame, LOCAL))
         return fn.body(Frame(dict(zip(params, args)), frame, LOCAL))

@@ -17,7 +17,7 @@ from worldtest.autumn.natives import (
     _NATIVES, EPOCH, _size, all_objs, cells, need_int, need_list, need_obj, need_pos,
 )
 from worldtest.autumn.values import (
-    RT, AList, Native, Obj, Position, RElem, aeq, error, kind_of, wrap32,
+    RT, AList, Native, Obj, Position, RElem, aeq, charge, error, kind_of, wrap32,
 )
 
 __all__ = ["LIBRARY"]
@@ -359,6 +359,7 @@ def render_value(x: Any, fr: Any, out: list | None = None) -> list:
         out.extend(cells(x, fr))
         return out
     epoch = EPOCH[0]
+    charge(len(x) + 1)
     for e in x:
         te = type(e)
         if te is Obj:

@@ -67,8 +67,10 @@ MAX_CELLS = 200_000
 
 #: Work allowed in one tick (and in loading, in one render and in one ``World.evaluate``): one
 #: unit per user-function call and one per list element built, compared or traversed by the
-#: interpreter. The busiest shipped program uses 2,712 units in a tick (lines.sexp, 300 ticks of
-#: the ``benchmarks/interpreter_speed.py`` action mix on each of the 43 programs); 1,000,000 is
-#: over 300 times that, about half a second of CPU, and at 100 to 150 bytes per element built caps
-#: what one tick allocates at about 150 MB. ``Program.start(max_calls=...)`` overrides it.
-MAX_WORK_PER_TICK = 1_000_000
+#: interpreter. The busiest shipped program uses 2,712 units in a tick (lines.sexp; 300 ticks of
+#: the ``benchmarks/interpreter_speed.py`` action mix on each of the 43 programs), 5,455 on the
+#: Autumn-source library (ants.sexp). 500,000 is 90 times that; a tick that spends it all takes
+#: about 1.4 s of CPU (measured: 1,000,000 calls of a recursive function took 2.75 s on the shared
+#: 2-core machine), and at 100 to 150 bytes per element built caps what one tick allocates at
+#: about 75 MB. ``Program.start(max_calls=...)`` overrides it per world.
+MAX_WORK_PER_TICK = 500_000

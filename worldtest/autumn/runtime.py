@@ -662,10 +662,10 @@ class World:
                 if self.cells_of(v, g, part):
                     rcache[name] = (v, epoch, part)
                 out.extend(part)
-                if len(out) > MAX_CELLS:
-                    raise error("runaway", f"more than {MAX_CELLS} cells to render (limit "
-                                "MAX_CELLS in worldtest/autumn/limits.py): the program "
-                                "probably makes objects without end")
+            if len(out) > MAX_CELLS:
+                raise error("runaway", f"{len(out)} cells to render: more than {MAX_CELLS} "
+                            "(limit MAX_CELLS in worldtest/autumn/limits.py): the program "
+                            "probably makes objects without end")
         except RecursionError:
             self.failed = True
             raise AutumnError("runaway", "values nested too deep to render",

@@ -246,3 +246,17 @@ def test_check_accepts_every_shipped_program():
     assert len(paths) >= 43
     for path in paths:
         check_names(load_program(str(path)))
+
+
+def test_checking_a_list_field_at_every_construction_counts_as_work():
+    err = _fails(HEAD + "  (object B (: xs (List Number)) (Cell 0 0 \"red\"))\n"
+                 "  (= big (range 0 50000))\n"
+                 "  (on true (= bs (map (--> i (B big (Position i 0))) (range 0 100)))))")
+    assert err.kind == "runaway" and err.line == 5
+
+
+def test_rendering_a_huge_object_over_and_over_counts_as_work():
+    err = _fails(HEAD + "  (object Big (map (--> i (Cell i 0 \"red\")) (range 0 20000)))\n"
+                 "  (= big (Big (Position 0 0)))\n"
+                 "  (on true (= hits (map (--> i (isFree big)) (range 0 100)))))")
+    assert err.kind == "runaway" and err.line == 5

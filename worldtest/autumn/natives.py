@@ -76,6 +76,7 @@ def cells(v: Any, frame: Frame) -> list[tuple[int, int, str]]:
             o = f["origin"]
             if type(o) is Position:
                 ox, oy = o.x, o.y
+                charge(len(rc[1]))
                 return [(ox + x, oy + y, c) for x, y, c in rc[1]]
     out: list = []
     RT.w.cells_of(v, frame, out)
@@ -364,6 +365,7 @@ def _all_objs(a, fr):
 @native("rotate", 1)
 def _rotate(a, fr):
     o = need_obj(a[0], "rotate")
+    charge(len(o.f["elems"]))
     base = Frame({}, Frame(o.f, fr, 2), 1)
     for c in o.f["elems"]:
         if type(c) is not Cell:

@@ -528,6 +528,7 @@ class World:
                 raise error("arity", "RenderedElem takes a Position and a colour")
             return RElem(args[0], args[1])
         otype: ObjType = cls.otype
+        self.calls += 1
         nf = len(otype.fields)
         if len(args) < nf + 1:
             raise error("arity", f"{name} takes {nf + 1} argument(s) "
@@ -552,7 +553,12 @@ class World:
     def type_ok(self, v: Any, t: Any) -> bool:
         """Whether ``v`` has declared type ``t`` (§2.3 rule 1)."""
         if isinstance(t, tuple):
-            return type(v) is AList and all(self.type_ok(x, t[1]) for x in v)
+            if type(v) is not AList:
+                return False
+            self.calls += len(v)
+            if self.calls > self.max_calls:
+                raise too_much_work(self.max_calls)
+            return all(self.type_ok(x, t[1]) for x in v)
         if t in ("Number", "Int"):
             return type(v) is int
         if t == "Bool":

@@ -264,6 +264,8 @@ def _adjacent_two_objs_diag(a, fr):
 
 def _adjacent_objs(x: Any, test) -> AList:
     xs = list(x) if type(x) is AList else [x]
+    objs = all_objs()
+    charge(len(objs) * len(xs))
     return AList([o2 for o2 in all_objs() if any(test(o, o2) for o in xs)])
 
 
@@ -368,6 +370,7 @@ def render_value(x: Any, fr: Any, out: list | None = None) -> list:
             o = f["origin"]
             if rc is not None and rc[1] is not None and rc[0] == epoch and type(o) is Position:
                 ox, oy = o.x, o.y
+                charge(len(rc[1]))
                 out.extend([(ox + cx, oy + cy, c) for cx, cy, c in rc[1]])
             else:
                 out.extend(cells(e, fr))

@@ -260,3 +260,20 @@ def test_rendering_a_huge_object_over_and_over_counts_as_work():
                  "  (= big (Big (Position 0 0)))\n"
                  "  (on true (= hits (map (--> i (isFree big)) (range 0 100)))))")
     assert err.kind == "runaway" and err.line == 5
+
+
+# -- crashes found by benchmarks/fuzz_programs.py -----------------------------------------------
+def test_is_free_pos_during_loading_sees_an_empty_grid():
+    w = compile_program(HEAD + "  (object D (Cell 0 0 \"red\"))\n  (= d (D (Position 0 0)))\n"
+                        "  (= free (isFreePos (Position 0 0))))").start(1)
+    assert w.evaluate("free") is True  # no frame has been rendered yet (§3.6)
+    w.step(None)
+    assert w.evaluate("(isFreePos (Position 0 0))") is False
+
+
+def test_a_next_expression_that_deletes_its_own_variable_recreates_it():
+    w = compile_program(HEAD + "  (object D (Cell 0 0 \"red\"))\n  (: d D)\n"
+                        "  (= d (initnext (D (Position 0 0)) (removeObj (prev d)))))").start(1)
+    for _ in range(3):
+        w.step(None)
+        assert w.grid()[0][0] == "red"

@@ -275,6 +275,9 @@ class World:
         self.rcache: dict[str, tuple] = {}
         self.trigger = program.expression(trigger) if trigger else None
         self._grid: list[list[str]] | None = None
+        # Occupancy is the previous frame's (§3.6); during loading there is none yet.
+        self.cells: list = []
+        self.occ: set = set()
         RT.w = self
         self._run(self._load, "load")
         self.loading = False
@@ -410,7 +413,12 @@ class World:
                 continue
             try:
                 v = nxt(g)
-                self.assign_global(name, v)
+                if name in gv:
+                    self.assign_global(name, v)
+                else:
+                    # the next-expression deleted its own variable (one-argument removeObj):
+                    # the update re-creates it, as a top-level (= x ...) does (§4.6)
+                    self.create_global(name, v)
             except AutumnError as e:
                 raise self._context(located(e, st.next, self.program.source),
                                     f"next-expression of {name} (line {st.line})")

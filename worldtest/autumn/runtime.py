@@ -71,8 +71,10 @@ class Program:
             without ``prev``). Rendering is in declaration order either way.
 
     Raises:
-        AutumnError: kind ``parse`` (with file, line and column) for any syntax error;
-            ``config`` for an unknown ``stdlib`` or ``order``.
+        AutumnError: kind ``parse`` (with file, line and column) for any syntax error, including
+            a string literal, integer literal or nesting past the limits of
+            :mod:`worldtest.autumn.limits`; ``config`` for an unknown ``stdlib`` or ``order``, or
+            a text longer than ``MAX_SOURCE_BYTES`` characters.
     """
 
     def __init__(self, source: str, filename: str = "<program>", stdlib: str = "native",
@@ -747,7 +749,14 @@ class World:
         return self.gv.get("SpecialConditionTriggered") is True
 
     def evaluate(self, text: str) -> Any:
-        """Evaluate expression text on the current state (outer parentheses optional, §3.8)."""
+        """Evaluate expression text on the current state (outer parentheses optional, §3.8).
+
+        The evaluation has its own work budget (``max_calls``), like a tick.
+
+        Raises:
+            AutumnError: any parse or runtime error of the expression; ``runaway`` past the
+                budget or the recursion limit.
+        """
         fn = self.program.expression(text)
         RT.w = self
         self.calls = 0

@@ -58,20 +58,27 @@ class AList(list):
     __slots__ = ("iid", "rcache", "kcache")
 
     def __init__(self, items: Any = ()) -> None:
-        super().__init__(items)
+        _list_init(self, items)
         n = len(self)
         if n:
-            if n > MAX_LIST:
-                raise error("runaway", f"a list of {n} elements: more than {MAX_LIST} (limit "
-                            "MAX_LIST in worldtest/autumn/limits.py)")
             w = RT.w
             if w is not None:
                 w.calls += n
-                if w.calls > w.max_calls:
-                    raise too_much_work(w.max_calls)
+                if w.calls > w.max_calls or n > MAX_LIST:
+                    _too_long(n, w.max_calls)
         self.iid = new_iid()
         self.rcache = None
         self.kcache = None
+
+
+_list_init = list.__init__
+
+
+def _too_long(n: int, budget: int) -> None:
+    if n > MAX_LIST:
+        raise error("runaway", f"a list of {n} elements: more than {MAX_LIST} (limit MAX_LIST in "
+                    "worldtest/autumn/limits.py)")
+    raise too_much_work(budget)
 
 
 class Position:

@@ -16,7 +16,7 @@ from worldtest.autumn.limits import MAX_LIST
 from worldtest.autumn.rng import draw
 from worldtest.autumn.values import (
     RT, AList, Cell, ClassValue, Frame, Native, Obj, Position, RElem, Thunk, charge, error,
-    kind_of, truthy,
+    kind_of, too_much_work, truthy,
 )
 
 __all__ = ["BUILTINS", "CLASSES", "EPOCH", "native", "cells", "need_int", "need_list",
@@ -50,8 +50,11 @@ def need_list(v: Any, fname: str, walk: bool = True) -> AList:
     """
     if type(v) is not AList:
         raise error("type", f"{fname} needs a List, got a {kind_of(v)}")
-    if walk and v:
-        charge(len(v))
+    if walk:
+        w = RT.w
+        w.calls += len(v)
+        if w.calls > w.max_calls:
+            raise too_much_work(w.max_calls)
     return v
 
 

@@ -241,6 +241,8 @@ def load_program(path: str, stdlib: str = "native", order: str = "declaration") 
         raise AutumnError("parse", f"byte 0x{data[e.start]:02x} is not valid UTF-8: a program "
                           "must be UTF-8 text", str(path), line, col,
                           source_line=shown.decode("utf-8", errors="replace")) from None
+    # universal newlines, as reading in text mode did
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Program(text, str(path), stdlib, order)
 
 

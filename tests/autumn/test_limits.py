@@ -148,7 +148,8 @@ def test_huge_lists_from_builtins_are_refused_before_they_are_built(expr):
 
 
 def test_comparing_shared_lists_nested_60_deep_is_a_runaway_not_2_to_the_60_steps():
-    err = _fails(HEAD + "  (= nest (fn (l k) (if (== k 0) then l else (nest (list l l) (- k 1)))))\n"
+    err = _fails(HEAD + "  (= nest (fn (l k) (if (== k 0) then l else "
+                 "(nest (list l l) (- k 1)))))\n"
                  "  (= eq (== (nest (list 1) 60) (nest (list 1) 60))))", ticks=0)
     assert err.kind == "runaway" and err.line == 4
 
@@ -165,7 +166,8 @@ def test_more_cells_than_the_limit_is_a_runaway_at_render(monkeypatch):
     monkeypatch.setattr("worldtest.autumn.runtime.MAX_CELLS", 1000)
     src = HEAD + "  (object D (Cell 0 0 \"red\"))\n" \
         "  (= a (map (--> i (D (Position i 0))) (range 0 600)))\n" \
-        "  (: b (List D))\n  (= b (initnext (list) (map (--> i (D (Position i 1))) (range 0 600)))))"
+        "  (: b (List D))\n"  \
+        "  (= b (initnext (list) (map (--> i (D (Position i 1))) (range 0 600)))))"
     w = compile_program(src, "cells.sexp").start(1)
     with pytest.raises(AutumnError) as e:
         w.step(None)

@@ -28,7 +28,7 @@ from worldtest.errors import AutumnError
 __all__ = ["Program", "World", "compile_program", "load_program", "DEFAULT_MAX_CALLS"]
 
 #: Work allowed in one tick before it is stopped as a runaway (§9.2 advice): function calls plus
-#: list elements built or traversed. The value and its reasons are in :mod:`worldtest.autumn.limits`.
+#: list elements built or traversed. Its value and reasons: :mod:`worldtest.autumn.limits`.
 DEFAULT_MAX_CALLS = MAX_WORK_PER_TICK
 _ABSENT: Any = object()
 _LIBRARY_SENSITIVE: frozenset[str] = frozenset()  # set below, once the library is imported          # "did not exist at tick start" in the snapshot overlay

@@ -279,3 +279,17 @@ def test_a_next_expression_that_deletes_its_own_variable_recreates_it():
     for _ in range(3):
         w.step(None)
         assert w.grid()[0][0] == "red"
+
+
+def test_an_object_whose_shape_builds_itself_stops_on_work_not_after_quadratic_time():
+    # Each nested construction makes a Cell, whose capture walks the whole (deep) frame chain:
+    # that walk is charged, so the budget ends it long before the recursion limit would.
+    # (not under tracemalloc, which makes deep recursion a hundred times slower)
+    with pytest.raises(AutumnError) as e:
+        compile_program(HEAD + "  (object P (: k Number)\n"
+                        "    (map (--> q (Cell (if (isWithinBounds (P (+ k 1) (Position 0 0))) "
+                        "then 0 "
+                        "else 1) 0 \"red\")) (list 1)))\n"
+                        "  (= p (P 0 (Position 0 0))))").start(1)
+    err = e.value
+    assert err.kind == "runaway" and "MAX_WORK_PER_TICK" in err.message

@@ -406,6 +406,10 @@ class Compiler:
             while f is not None:
                 chain.append(f)
                 f = f.parent
+            w = RT.w
+            w.calls += len(chain)  # the capture walks every frame: deep recursion makes it long
+            if w.calls > w.max_calls:
+                raise too_much_work(w.max_calls)
             captured: dict = {}
             skipped = False
             for f in reversed(chain):

@@ -541,6 +541,8 @@ class World:
             return RElem(args[0], args[1])
         otype: ObjType = cls.otype
         self.calls += 1
+        if self.calls > self.max_calls:
+            raise too_much_work(self.max_calls)
         nf = len(otype.fields)
         if len(args) < nf + 1:
             raise error("arity", f"{name} takes {nf + 1} argument(s) "

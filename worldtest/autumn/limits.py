@@ -66,8 +66,8 @@ MAX_LIST = 100_000
 MAX_CELLS = 200_000
 
 #: Work allowed in one tick (and in loading, in one render and in one ``World.evaluate``): one
-#: unit per user-function call and one per list element built, compared or traversed by the
-#: interpreter. The busiest shipped program uses 2,712 units in a tick (lines.sexp; 300 ticks of
+#: unit per user-function call, per object constructed, per frame a Cell's capture walks (§4.5)
+#: and per list element built, compared or traversed by the interpreter. The busiest shipped program uses 2,712 units in a tick (lines.sexp; 300 ticks of
 #: the ``benchmarks/interpreter_speed.py`` action mix on each of the 43 programs), 5,455 on the
 #: Autumn-source library (ants.sexp). 500,000 is 90 times that; a tick that spends it all takes
 #: about 1.4 s of CPU (measured: 1,000,000 calls of a recursive function took 2.75 s on the shared

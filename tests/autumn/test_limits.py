@@ -293,3 +293,16 @@ def test_an_object_whose_shape_builds_itself_stops_on_work_not_after_quadratic_t
                         "  (= p (P 0 (Position 0 0))))").start(1)
     err = e.value
     assert err.kind == "runaway" and "MAX_WORK_PER_TICK" in err.message
+
+
+def test_lookups_through_a_deep_recursion_are_charged_not_quadratic():
+    # `dy` lives at the bottom of a recursion thousands of frames deep: every level's lookup
+    # walks the whole chain. The walk is charged, so the budget ends it (found by fuzzing:
+    # 10 s of CPU before the recursion limit, now a fraction of a second).
+    with pytest.raises(AutumnError) as e:
+        w = compile_program(HEAD + "  (= clamp (--> n (clamp (+ n dy))))\n"
+                            "  (= push (--> (dx dy) (clamp dx)))\n"
+                            "  (on left (= z (push 1 2))))").start(1)
+        w.step("left")
+    assert e.value.kind == "runaway" and "MAX_WORK_PER_TICK" in e.value.message
+    assert e.value.line == 3

@@ -104,6 +104,18 @@ def apply(fn: Any, args: list, frame: Frame) -> Any:
     raise error("type", f"cannot call a {kind_of(fn)}")
 
 
+#: Frames a name lookup may walk before the walk is charged as work: deep recursion makes the
+#: chain thousands of frames long, and a lookup at every level would then cost quadratic time.
+_LONG_WALK = 16
+
+
+def _charge_walk(k: int, node: S.Node, source: Source) -> None:
+    w = RT.w
+    w.calls += k
+    if w.calls > w.max_calls:
+        raise located(too_much_work(w.max_calls), node, source)
+
+
 def _call0(fn: Any, frame: Frame) -> Any:
     return apply(fn, [], frame)
 
@@ -137,15 +149,19 @@ class Compiler:
 
     def c_Var(self, n: S.Var) -> Closure:
         name = n.name
-        fail = self.fail
+        fail, source = self.fail, self.source
 
         def var(fr: Frame) -> Any:
             f = fr
+            k = 0
             while f is not None:
                 v = f.vars.get(name, MISSING)
                 if v is not MISSING:
+                    if k > _LONG_WALK:
+                        _charge_walk(k, n, source)
                     return v
                 f = f.parent
+                k += 1
             if name == "click":
                 raise fail(n, "undefined-name", "'click' is not defined (no click has been "
                            "evaluated by clicked yet)")
@@ -234,9 +250,12 @@ class Compiler:
         def assign(fr: Frame) -> Any:
             v = expr(fr)
             f = fr
+            k = 0
             while f is not None:
                 d = f.vars
                 if name in d:
+                    if k > _LONG_WALK:
+                        _charge_walk(k, n, source)
                     try:
                         if f.kind == GLOBAL:
                             RT.w.assign_global(name, v)
@@ -247,6 +266,7 @@ class Compiler:
                         raise located(e, n, source)
                     return v
                 f = f.parent
+                k += 1
             if fr.kind == GLOBAL:
                 RT.w.create_global(name, v)
             else:

@@ -72,3 +72,23 @@ def test_check_ok_and_error_as_a_process(tmp_path):
 def test_check_every_shipped_environment():
     for path in sorted((Path(__file__).resolve().parents[2] / "environments").glob("*.sexp")):
         assert main(["autumn", "check", str(path)]) == 0
+
+
+def test_check_finds_an_undefined_name_and_a_bad_prev_that_no_tick_reached(tmp_path, capsys):
+    # Both sit in rules that never fire at load: only the static check can see them.
+    p = write(tmp_path, "names.sexp", "(program\n  (= GRID_SIZE 4)\n  (: n Number)\n"
+              "  (= n (initnext 0 (prev n)))\n  (on clicked (= n (+ n missing))))")
+    assert main(["autumn", "check", str(p)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"{p}:5:25: error[undefined-name]: 'missing'")
+    p = write(tmp_path, "prev.sexp", "(program\n  (= GRID_SIZE 4)\n"
+              "  (= f (fn (k) (prev k)))\n  (on clicked (= z (f 1))))")
+    assert main(["autumn", "check", str(p)]) == 1
+    assert capsys.readouterr().out.startswith(f"{p}:3:16: error[prev]: (prev k)")
+
+
+def test_check_rejects_a_file_that_is_not_utf8(tmp_path, capsys):
+    p = tmp_path / "bytes.sexp"
+    p.write_bytes(b"(program\n  (= GRID_SIZE 4) \xff)")
+    assert main(["autumn", "check", str(p)]) == 1
+    assert capsys.readouterr().out.startswith(f"{p}:2:19: error[parse]: byte 0xff")

@@ -15,7 +15,7 @@ from worldtest.autumn import syntax as S
 from worldtest.autumn.reader import Source
 from worldtest.autumn.values import (
     GLOBAL, INSTANCE, LOCAL, MISSING, RT, AList, BoundRender, Cell, ClassValue, Frame, Lambda,
-    Native, Obj, Position, RElem, Thunk, aeq, error, kind_of, truthy, wrap32,
+    Native, Obj, Position, RElem, Thunk, aeq, error, kind_of, too_much_work, truthy, wrap32,
 )
 from worldtest.errors import AutumnError
 
@@ -72,7 +72,7 @@ def apply(fn: Any, args: list, frame: Frame) -> Any:
 
     Raises:
         AutumnError: ``arity`` for too few arguments (extra ones are ignored, §4.2), ``type``
-            when ``fn`` is not callable, ``runaway`` past the per-tick call budget.
+            when ``fn`` is not callable, ``runaway`` past the per-tick work budget.
     """
     t = type(fn)
     if t is Lambda:
@@ -83,8 +83,7 @@ def apply(fn: Any, args: list, frame: Frame) -> Any:
         w = RT.w
         w.calls += 1
         if w.calls > w.max_calls:
-            raise error("runaway", f"more than {w.max_calls} function calls in one tick; the "
-                        "program probably recurses without end")
+            raise too_much_work(w.max_calls)
         if len(params) == 1:
             return fn.body(Frame({params[0]: args[0]}, frame, LOCAL))
         return fn.body(Frame(dict(zip(params, args)), frame, LOCAL))
@@ -103,6 +102,18 @@ def apply(fn: Any, args: list, frame: Frame) -> Any:
     if t is Thunk:
         return eval_thunk(fn, frame)
     raise error("type", f"cannot call a {kind_of(fn)}")
+
+
+#: Frames a name lookup may walk before the walk is charged as work: deep recursion makes the
+#: chain thousands of frames long, and a lookup at every level would then cost quadratic time.
+_LONG_WALK = 16
+
+
+def _charge_walk(k: int, node: S.Node, source: Source) -> None:
+    w = RT.w
+    w.calls += k
+    if w.calls > w.max_calls:
+        raise located(too_much_work(w.max_calls), node, source)
 
 
 def _call0(fn: Any, frame: Frame) -> Any:
@@ -138,15 +149,19 @@ class Compiler:
 
     def c_Var(self, n: S.Var) -> Closure:
         name = n.name
-        fail = self.fail
+        fail, source = self.fail, self.source
 
         def var(fr: Frame) -> Any:
             f = fr
+            k = 0
             while f is not None:
                 v = f.vars.get(name, MISSING)
                 if v is not MISSING:
+                    if k > _LONG_WALK:
+                        _charge_walk(k, n, source)
                     return v
                 f = f.parent
+                k += 1
             if name == "click":
                 raise fail(n, "undefined-name", "'click' is not defined (no click has been "
                            "evaluated by clicked yet)")
@@ -235,9 +250,12 @@ class Compiler:
         def assign(fr: Frame) -> Any:
             v = expr(fr)
             f = fr
+            k = 0
             while f is not None:
                 d = f.vars
                 if name in d:
+                    if k > _LONG_WALK:
+                        _charge_walk(k, n, source)
                     try:
                         if f.kind == GLOBAL:
                             RT.w.assign_global(name, v)
@@ -248,6 +266,7 @@ class Compiler:
                         raise located(e, n, source)
                     return v
                 f = f.parent
+                k += 1
             if fr.kind == GLOBAL:
                 RT.w.create_global(name, v)
             else:
@@ -407,6 +426,10 @@ class Compiler:
             while f is not None:
                 chain.append(f)
                 f = f.parent
+            w = RT.w
+            w.calls += len(chain)  # the capture walks every frame: deep recursion makes it long
+            if w.calls > w.max_calls:
+                raise too_much_work(w.max_calls)
             captured: dict = {}
             skipped = False
             for f in reversed(chain):

@@ -12,10 +12,11 @@ from math import isqrt
 from typing import Any
 
 from worldtest.autumn.compiler import apply
+from worldtest.autumn.limits import MAX_LIST
 from worldtest.autumn.rng import draw
 from worldtest.autumn.values import (
-    RT, AList, Cell, ClassValue, Frame, Native, Obj, Position, RElem, Thunk, error, kind_of,
-    truthy,
+    RT, AList, Cell, ClassValue, Frame, Native, Obj, Position, RElem, Thunk, charge, error,
+    kind_of, too_much_work, truthy,
 )
 
 __all__ = ["BUILTINS", "CLASSES", "EPOCH", "native", "cells", "need_int", "need_list",
@@ -23,8 +24,6 @@ __all__ = ["BUILTINS", "CLASSES", "EPOCH", "native", "cells", "need_int", "need_
 
 #: Bumped by ``rotate`` (which rewrites Cells in place) to invalidate every render cache.
 EPOCH = [0]
-#: Largest list a built-in may build in one call; more is treated as a runaway program.
-MAX_LIST = 5_000_000
 _NATIVES: dict[str, Native] = {}
 
 
@@ -42,9 +41,20 @@ def need_int(v: Any, fname: str) -> int:
     return v
 
 
-def need_list(v: Any, fname: str) -> AList:
+def need_list(v: Any, fname: str, walk: bool = True) -> AList:
+    """``v`` if it is a List, charging its length to the tick's work unless ``walk`` is False
+    (for the built-ins that do not traverse it: ``length``, ``head``, ``tail``, ``at``...).
+
+    Raises:
+        AutumnError: ``type`` for a non-List; ``runaway`` past the tick's work budget.
+    """
     if type(v) is not AList:
         raise error("type", f"{fname} needs a List, got a {kind_of(v)}")
+    if walk:
+        w = RT.w
+        w.calls += len(v)
+        if w.calls > w.max_calls:
+            raise too_much_work(w.max_calls)
     return v
 
 
@@ -69,6 +79,7 @@ def cells(v: Any, frame: Frame) -> list[tuple[int, int, str]]:
             o = f["origin"]
             if type(o) is Position:
                 ox, oy = o.x, o.y
+                charge(len(rc[1]))
                 return [(ox + x, oy + y, c) for x, y, c in rc[1]]
     out: list = []
     RT.w.cells_of(v, frame, out)
@@ -76,8 +87,10 @@ def cells(v: Any, frame: Frame) -> list[tuple[int, int, str]]:
 
 
 def _size(n: int, fname: str) -> None:
+    """Refuse, before building it, a list of ``n`` elements longer than ``MAX_LIST``."""
     if n > MAX_LIST:
-        raise error("runaway", f"{fname} would build a list of {n} elements")
+        raise error("runaway", f"{fname} would build a list of {n} elements: more than "
+                    f"{MAX_LIST} (limit MAX_LIST in worldtest/autumn/limits.py)")
 
 
 # -- lists --------------------------------------------------------------------------------------
@@ -103,20 +116,22 @@ def _foldl(a, fr):
 
 @native("concat", 1)
 def _concat(a, fr):
+    parts = need_list(a[0], "concat")
+    _size(sum(len(need_list(x, "concat (each element)", False)) for x in parts), "concat")
     out: list = []
-    for x in need_list(a[0], "concat"):
-        out.extend(need_list(x, "concat (each element)"))
+    for x in parts:
+        out.extend(x)
     return AList(out)
 
 
 @native("length", 1)
 def _length(a, fr):
-    return len(need_list(a[0], "length"))
+    return len(need_list(a[0], "length", False))
 
 
 @native("head", 1)
 def _head(a, fr):
-    lst = need_list(a[0], "head")
+    lst = need_list(a[0], "head", False)
     if not lst:
         raise error("index", "head of an empty list")
     return lst[0]
@@ -124,7 +139,7 @@ def _head(a, fr):
 
 @native("tail", 1)
 def _tail(a, fr):
-    lst = need_list(a[0], "tail")
+    lst = need_list(a[0], "tail", False)
     if not lst:
         raise error("index", "tail of an empty list (tail is the LAST element)")
     return lst[-1]
@@ -132,7 +147,7 @@ def _tail(a, fr):
 
 @native("at", 2)
 def _at(a, fr):
-    lst, i = need_list(a[0], "at"), need_int(a[1], "at (index)")
+    lst, i = need_list(a[0], "at", False), need_int(a[1], "at (index)")
     if not 0 <= i < len(lst):
         raise error("index", f"at: index {i} is outside [0, {len(lst)})")
     return lst[i]
@@ -200,7 +215,7 @@ def _draw(m: int) -> int:
 
 @native("uniformChoice", 1, 2)
 def _uniform_choice(a, fr):
-    lst = need_list(a[0], "uniformChoice")
+    lst = need_list(a[0], "uniformChoice", False)
     if not lst:
         raise error("index", "uniformChoice of an empty list")
     if len(a) == 1:
@@ -334,6 +349,7 @@ def all_objs() -> list[Obj]:
         if type(v) is Obj:
             out.append(v)
         elif type(v) is AList:
+            charge(len(v) + 1)
             for x in v:
                 walk(x)
     gv = w.gv
@@ -352,6 +368,7 @@ def _all_objs(a, fr):
 @native("rotate", 1)
 def _rotate(a, fr):
     o = need_obj(a[0], "rotate")
+    charge(len(o.f["elems"]))
     base = Frame({}, Frame(o.f, fr, 2), 1)
     for c in o.f["elems"]:
         if type(c) is not Cell:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from worldtest.autumn.limits import MAX_DEPTH, MAX_STRING_CHARS
 from worldtest.errors import AutumnError
 
 __all__ = ["Atom", "Str", "SList", "SExpr", "Source", "read", "read_program"]
@@ -79,8 +80,10 @@ def read(source: Source) -> list[SExpr]:
         The top-level s-expressions in order.
 
     Raises:
-        AutumnError: kind ``parse`` for unbalanced parentheses, a bad string literal or an atom
-            containing ``;`` or ``"``; the error names file, line and column.
+        AutumnError: kind ``parse`` for unbalanced parentheses, a bad string literal, an atom
+            containing ``;`` or ``"``, a string literal longer than
+            :data:`~worldtest.autumn.limits.MAX_STRING_CHARS` or lists nested deeper than
+            :data:`~worldtest.autumn.limits.MAX_DEPTH`; the error names file, line and column.
     """
     text = source.text
     n = len(text)
@@ -109,6 +112,9 @@ def read(source: Source) -> list[SExpr]:
                 col += 1
             continue
         if c == "(":
+            if len(stack) >= MAX_DEPTH:
+                raise source.error("parse", f"lists nested more than {MAX_DEPTH} deep (limit "
+                                   "MAX_DEPTH in worldtest/autumn/limits.py)", line, col)
             stack.append(SList([], line, col))
             i += 1
             col += 1
@@ -149,6 +155,10 @@ def read(source: Source) -> list[SExpr]:
                 chars.append(d)
                 i += 1
                 col += 1
+            if len(chars) > MAX_STRING_CHARS:
+                raise source.error("parse", f"string literal of {len(chars)} characters: more "
+                                   f"than {MAX_STRING_CHARS} (limit MAX_STRING_CHARS in "
+                                   "worldtest/autumn/limits.py)", start_line, start_col)
             emit(Str("".join(chars), start_line, start_col))
             continue
         start, start_col = i, col

@@ -16,18 +16,20 @@ from worldtest.autumn import natives, syntax as S
 from worldtest.autumn.compiler import (
     NOTHING, Compiler, apply, check_assign, eval_thunk, located,
 )
+from worldtest.autumn.limits import MAX_CELLS, MAX_GRID_SIZE, MAX_SOURCE_BYTES, MAX_WORK_PER_TICK
 from worldtest.autumn.reader import SList, Source, read, read_program
 from worldtest.autumn.rng import seed_state
 from worldtest.autumn.values import (
     GLOBAL, INSTANCE, LOCAL, MISSING, RT, AList, BoundRender, Cell, ClassValue, Frame, Lambda, Native, Obj,
-    ObjType, Position, RElem, Thunk, error, kind_of, truthy,
+    ObjType, Position, RElem, Thunk, error, kind_of, too_much_work, truthy,
 )
 from worldtest.errors import AutumnError
 
 __all__ = ["Program", "World", "compile_program", "load_program", "DEFAULT_MAX_CALLS"]
 
-#: Function calls allowed in one tick before the tick is stopped as a runaway (§9.2 advice).
-DEFAULT_MAX_CALLS = 2_000_000
+#: Work allowed in one tick before it is stopped as a runaway (§9.2 advice): function calls plus
+#: list elements built or traversed. Its value and reasons: :mod:`worldtest.autumn.limits`.
+DEFAULT_MAX_CALLS = MAX_WORK_PER_TICK
 _ABSENT: Any = object()
 _LIBRARY_SENSITIVE: frozenset[str] = frozenset()  # set below, once the library is imported          # "did not exist at tick start" in the snapshot overlay
 _BASIC_TYPES = {"Bool", "Number", "Int", "String", "Position", "Cell"}
@@ -69,8 +71,10 @@ class Program:
             without ``prev``). Rendering is in declaration order either way.
 
     Raises:
-        AutumnError: kind ``parse`` (with file, line and column) for any syntax error;
-            ``config`` for an unknown ``stdlib`` or ``order``.
+        AutumnError: kind ``parse`` (with file, line and column) for any syntax error, including
+            a string literal, integer literal or nesting past the limits of
+            :mod:`worldtest.autumn.limits`; ``config`` for an unknown ``stdlib`` or ``order``, or
+            a text longer than ``MAX_SOURCE_BYTES`` characters.
     """
 
     def __init__(self, source: str, filename: str = "<program>", stdlib: str = "native",
@@ -79,6 +83,9 @@ class Program:
             raise AutumnError("config", f"stdlib must be 'native' or 'autumn', got {stdlib!r}")
         if order not in ("declaration", "legacy"):
             raise AutumnError("config", f"order must be 'declaration' or 'legacy', got {order!r}")
+        if len(source) > MAX_SOURCE_BYTES:
+            raise AutumnError("config", f"program text longer than {MAX_SOURCE_BYTES} characters "
+                              "(limit MAX_SOURCE_BYTES in worldtest/autumn/limits.py)", filename)
         self.order = order
         self.stdlib = stdlib
         self.source = Source(source, filename)
@@ -154,7 +161,9 @@ class Program:
             seed: the generator seed (§6); 0 is degenerate, as in the reference.
             trigger: an optional change-detection condition evaluated at step 3 of every tick
                 into ``SpecialConditionTriggered`` (§3.8).
-            max_calls: the per-tick function-call budget before a ``runaway`` error.
+            max_calls: the per-tick work budget (function calls plus list elements built or
+                traversed) before a ``runaway`` error; also the budget of loading, of each
+                render and of each :meth:`World.evaluate`.
 
         Raises:
             AutumnError: any load-time error, with its position and context.
@@ -207,16 +216,33 @@ def compile_program(source: str, filename: str = "<program>", stdlib: str = "nat
 
 
 def load_program(path: str, stdlib: str = "native", order: str = "declaration") -> Program:
-    """Read, parse and compile the Autumn program in file ``path``.
+    """Read, parse and compile the Autumn program in file ``path`` (UTF-8 text).
 
     Raises:
-        AutumnError: kind ``parse`` naming ``path:line:col``; kind ``config`` if unreadable.
+        AutumnError: kind ``parse`` naming ``path:line:col`` (also for a byte that is not UTF-8);
+            kind ``config`` if unreadable or larger than
+            :data:`~worldtest.autumn.limits.MAX_SOURCE_BYTES`.
     """
     try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_SOURCE_BYTES + 1)
     except OSError as e:
         raise AutumnError("config", f"cannot read program: {e.strerror}", str(path)) from None
+    if len(data) > MAX_SOURCE_BYTES:
+        raise AutumnError("config", f"program file larger than {MAX_SOURCE_BYTES} bytes (limit "
+                          "MAX_SOURCE_BYTES in worldtest/autumn/limits.py)", str(path))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        start = data.rfind(b"\n", 0, e.start) + 1
+        col = len(data[start:e.start].decode("utf-8", errors="replace")) + 1
+        shown = data[start:data.find(b"\n", e.start) if b"\n" in data[e.start:] else len(data)]
+        raise AutumnError("parse", f"byte 0x{data[e.start]:02x} is not valid UTF-8: a program "
+                          "must be UTF-8 text", str(path), line, col,
+                          source_line=shown.decode("utf-8", errors="replace")) from None
+    # universal newlines, as reading in text mode did
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Program(text, str(path), stdlib, order)
 
 
@@ -253,10 +279,14 @@ class World:
         self.rcache: dict[str, tuple] = {}
         self.trigger = program.expression(trigger) if trigger else None
         self._grid: list[list[str]] | None = None
+        # Occupancy is the previous frame's (§3.6); during loading there is none yet.
+        self.cells: list = []
+        self.occ: set = set()
         RT.w = self
         self._run(self._load, "load")
         self.loading = False
         self.render()
+        self._check_grid_size(self.gv.get("GRID_SIZE"))
 
     # -- loading ------------------------------------------------------------------------------
     def _load(self) -> None:
@@ -293,6 +323,21 @@ class World:
                 raise self._context(e, f"init of {name}")
         self.assigned.clear()
         self.tick_old = {}
+
+    def _check_grid_size(self, n: Any) -> None:
+        """Refuse a ``GRID_SIZE`` that is not a Number in ``[1, MAX_GRID_SIZE]`` (kind ``config``),
+        naming the program's top-level definition of it when there is one."""
+        if type(n) is int and 0 < n <= MAX_GRID_SIZE:
+            return
+        why = (f"more than {MAX_GRID_SIZE} (limit MAX_GRID_SIZE in worldtest/autumn/limits.py)"
+               if type(n) is int and n > 0 else "GRID_SIZE must be a positive Number")
+        err = AutumnError("config", f"GRID_SIZE is {n if type(n) is int else kind_of(n)}: {why}",
+                          self.program.source.filename)
+        for st in self.program.statements:
+            if isinstance(st, S.ConstDef) and st.name == "GRID_SIZE":
+                located(err, st, self.program.source)
+        self.failed = True
+        raise err
 
     def _resolve_type(self, t: Any, st: S.Node) -> Any:
         if isinstance(t, tuple):
@@ -372,7 +417,12 @@ class World:
                 continue
             try:
                 v = nxt(g)
-                self.assign_global(name, v)
+                if name in gv:
+                    self.assign_global(name, v)
+                else:
+                    # the next-expression deleted its own variable (one-argument removeObj):
+                    # the update re-creates it, as a top-level (= x ...) does (§4.6)
+                    self.create_global(name, v)
             except AutumnError as e:
                 raise self._context(located(e, st.next, self.program.source),
                                     f"next-expression of {name} (line {st.line})")
@@ -415,6 +465,10 @@ class World:
     def assign_global(self, name: str, v: Any) -> None:
         """Replace an existing global: type check, identity stamp, mark (§2.3, §2.7, §4.3)."""
         check_assign(self.gv[name], v, name)
+        if name == "GRID_SIZE" and not (type(v) is int and 0 < v <= MAX_GRID_SIZE):
+            raise error("config", f"GRID_SIZE set to {v if type(v) is int else kind_of(v)}: "
+                        f"it must be a Number from 1 to {MAX_GRID_SIZE} (limit MAX_GRID_SIZE "
+                        "in worldtest/autumn/limits.py)")
         self._gset(name, v)
         self.assigned.add(name)
 
@@ -486,6 +540,9 @@ class World:
                 raise error("arity", "RenderedElem takes a Position and a colour")
             return RElem(args[0], args[1])
         otype: ObjType = cls.otype
+        self.calls += 1
+        if self.calls > self.max_calls:
+            raise too_much_work(self.max_calls)
         nf = len(otype.fields)
         if len(args) < nf + 1:
             raise error("arity", f"{name} takes {nf + 1} argument(s) "
@@ -510,7 +567,12 @@ class World:
     def type_ok(self, v: Any, t: Any) -> bool:
         """Whether ``v`` has declared type ``t`` (§2.3 rule 1)."""
         if isinstance(t, tuple):
-            return type(v) is AList and all(self.type_ok(x, t[1]) for x in v)
+            if type(v) is not AList:
+                return False
+            self.calls += len(v)
+            if self.calls > self.max_calls:
+                raise too_much_work(self.max_calls)
+            return all(self.type_ok(x, t[1]) for x in v)
         if t in ("Number", "Int"):
             return type(v) is int
         if t == "Bool":
@@ -530,6 +592,9 @@ class World:
         if t is Obj:
             return self._obj_cells(v, frame, out)
         if t is AList:
+            self.calls += len(v) + 1
+            if self.calls > self.max_calls:
+                raise too_much_work(self.max_calls)
             static = True
             for x in v:
                 tx = type(x)
@@ -561,6 +626,9 @@ class World:
                 statics.append(c.static)
             rc = elems.rcache = (natives.EPOCH[0], statics)
         statics = rc[1]
+        self.calls += len(elems)
+        if self.calls > self.max_calls:
+            raise too_much_work(self.max_calls)
         if statics is not None:
             out.extend([(ox + x, oy + y, c) for x, y, c in statics])
             return True
@@ -593,6 +661,7 @@ class World:
     def render(self) -> list[tuple[int, int, str]]:
         """Render the current frame (§3.5) and rebuild occupancy (§3.6)."""
         RT.w = self
+        self.calls = 0
         out: list = []
         gv, g, rcache = self.gv, self.g, self.rcache
         epoch = natives.EPOCH[0]
@@ -613,6 +682,15 @@ class World:
                 if self.cells_of(v, g, part):
                     rcache[name] = (v, epoch, part)
                 out.extend(part)
+            if len(out) > MAX_CELLS:
+                raise error("runaway", f"{len(out)} cells to render: more than {MAX_CELLS} "
+                            "(limit MAX_CELLS in worldtest/autumn/limits.py): the program "
+                            "probably makes objects without end")
+        except RecursionError:
+            self.failed = True
+            raise AutumnError("runaway", "values nested too deep to render",
+                              self.program.source.filename, context=[f"render of {name}"]) \
+                from None
         except AutumnError as e:
             self.failed = True
             e.filename = self.program.source.filename
@@ -675,10 +753,22 @@ class World:
         return self.gv.get("SpecialConditionTriggered") is True
 
     def evaluate(self, text: str) -> Any:
-        """Evaluate expression text on the current state (outer parentheses optional, §3.8)."""
+        """Evaluate expression text on the current state (outer parentheses optional, §3.8).
+
+        The evaluation has its own work budget (``max_calls``), like a tick.
+
+        Raises:
+            AutumnError: any parse or runtime error of the expression; ``runaway`` past the
+                budget or the recursion limit.
+        """
         fn = self.program.expression(text)
         RT.w = self
-        return fn(self.g)
+        self.calls = 0
+        try:
+            return fn(self.g)
+        except RecursionError:
+            raise AutumnError("runaway", "recursion too deep: the expression probably recurses "
+                              "without end", "<expression>") from None
 
     def condition(self, text: str) -> bool:
         """The truthiness (§2.4) of :meth:`evaluate`."""

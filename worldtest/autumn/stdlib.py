@@ -17,7 +17,7 @@ from worldtest.autumn.natives import (
     _NATIVES, EPOCH, _size, all_objs, cells, need_int, need_list, need_obj, need_pos,
 )
 from worldtest.autumn.values import (
-    RT, AList, Native, Obj, Position, RElem, aeq, error, kind_of, wrap32,
+    RT, AList, Native, Obj, Position, RElem, aeq, charge, error, kind_of, wrap32,
 )
 
 __all__ = ["LIBRARY"]
@@ -264,6 +264,8 @@ def _adjacent_two_objs_diag(a, fr):
 
 def _adjacent_objs(x: Any, test) -> AList:
     xs = list(x) if type(x) is AList else [x]
+    objs = all_objs()
+    charge(len(objs) * len(xs))
     return AList([o2 for o2 in all_objs() if any(test(o, o2) for o in xs)])
 
 
@@ -359,6 +361,7 @@ def render_value(x: Any, fr: Any, out: list | None = None) -> list:
         out.extend(cells(x, fr))
         return out
     epoch = EPOCH[0]
+    charge(len(x) + 1)
     for e in x:
         te = type(e)
         if te is Obj:
@@ -367,6 +370,7 @@ def render_value(x: Any, fr: Any, out: list | None = None) -> list:
             o = f["origin"]
             if rc is not None and rc[1] is not None and rc[0] == epoch and type(o) is Position:
                 ox, oy = o.x, o.y
+                charge(len(rc[1]))
                 out.extend([(ox + cx, oy + cy, c) for cx, cy, c in rc[1]])
             else:
                 out.extend(cells(e, fr))

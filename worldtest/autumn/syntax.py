@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from worldtest.autumn.limits import MAX_INT_DIGITS
 from worldtest.autumn.reader import Atom, SList, Source, Str
 
 __all__ = [
@@ -355,6 +356,9 @@ class Parser:
     def atom(self, a: Atom) -> Node:
         t = a.text
         if _INT.match(t):
+            if len(t.lstrip("+-")) > MAX_INT_DIGITS:
+                raise self.fail(f"integer literal of {len(t.lstrip('+-'))} digits does not fit "
+                                "in 32 bits", a, min(len(t), 40))
             v = int(t)
             if not -_INT32 <= v < _INT32:
                 raise self.fail(f"integer literal {t} does not fit in 32 bits", a, len(t))

@@ -87,12 +87,18 @@ def trace(program: str | Path, seed: int, actions: list[Any], *,
 
 
 def check(program: str | Path, seed: int = 42) -> str:
-    """Parse, compile and load a program; return a one-line summary.
+    """Parse, compile, check names statically, and load a program; return a one-line summary.
+
+    The static checks (:func:`worldtest.autumn.check.check_names`) find undefined names and
+    ``prev`` of a non-global anywhere in the program, before any tick runs.
 
     Raises:
         AutumnError: the first error, naming file, line and column.
     """
+    from worldtest.autumn.check import check_names
+
     p = load_program(str(program))
+    check_names(p)
     w = p.start(seed)
     colours = sorted({c for _, _, c in w.cells} | {w.background})
     return (f"{program}: ok: {len(p.state_names)} state variables, {len(p.rules)} on-rules, "

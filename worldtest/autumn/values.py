@@ -11,12 +11,13 @@ from __future__ import annotations
 from itertools import count
 from typing import Any, Callable
 
+from worldtest.autumn.limits import MAX_LIST
 from worldtest.errors import AutumnError
 
 __all__ = [
     "MISSING", "GLOBAL", "LOCAL", "INSTANCE", "Frame", "AList", "Position", "Cell", "Thunk",
     "RElem", "ObjType", "Obj", "Lambda", "Native", "BoundRender", "ClassValue", "new_iid",
-    "truthy", "aeq", "kind_of", "wrap32", "Runtime", "RT",
+    "truthy", "aeq", "kind_of", "wrap32", "Runtime", "RT", "charge", "too_much_work",
 ]
 
 MISSING: Any = object()
@@ -44,15 +45,40 @@ class Frame:
 
 
 class AList(list):
-    """An Autumn list: a Python list with an identity token and a render cache slot."""
+    """An Autumn list: a Python list with an identity token and a render cache slot.
+
+    Every list a program builds is made here, so this is where list length is bounded and list
+    building is charged to the tick's work budget (see :mod:`worldtest.autumn.limits`).
+
+    Raises:
+        AutumnError: kind ``runaway`` for a list longer than ``MAX_LIST`` elements, or when its
+            elements take the tick past its work budget.
+    """
 
     __slots__ = ("iid", "rcache", "kcache")
 
     def __init__(self, items: Any = ()) -> None:
-        super().__init__(items)
+        _list_init(self, items)
+        n = len(self)
+        if n:
+            w = RT.w
+            if w is not None:
+                w.calls += n
+                if w.calls > w.max_calls or n > MAX_LIST:
+                    _too_long(n, w.max_calls)
         self.iid = new_iid()
         self.rcache = None
         self.kcache = None
+
+
+_list_init = list.__init__
+
+
+def _too_long(n: int, budget: int) -> None:
+    if n > MAX_LIST:
+        raise error("runaway", f"a list of {n} elements: more than {MAX_LIST} (limit MAX_LIST in "
+                    "worldtest/autumn/limits.py)")
+    raise too_much_work(budget)
 
 
 class Position:
@@ -269,6 +295,7 @@ def aeq(a: Any, b: Any) -> bool:
     if ta is AList:
         if type(b) is not AList or len(a) != len(b):
             return False
+        charge(len(a))
         for x, y in zip(a, b):
             if not aeq(x, y):
                 return False
@@ -304,6 +331,26 @@ class Runtime:
 
 
 RT = Runtime()
+
+
+def too_much_work(budget: int) -> AutumnError:
+    """The ``runaway`` error of a tick past its work budget (no position yet)."""
+    return error("runaway", f"more than {budget} units of work in one tick (function calls and "
+                 "list elements built or traversed; limit MAX_WORK_PER_TICK in "
+                 "worldtest/autumn/limits.py): the program probably recurses or grows without end")
+
+
+def charge(n: int) -> None:
+    """Charge ``n`` units of work to the world being stepped (``RT.w``).
+
+    Raises:
+        AutumnError: kind ``runaway`` once the tick's work passes its budget.
+    """
+    w = RT.w
+    if w is not None:
+        w.calls += n
+        if w.calls > w.max_calls:
+            raise too_much_work(w.max_calls)
 
 
 def error(kind: str, message: str) -> AutumnError:

@@ -159,8 +159,6 @@ class SimulatorAgent:
 
     # -- interaction: only CD needs it (the CD test runs with the episode seed) ------------------
     def _interaction(self, obs: Observation) -> str:
-        if self.start.family != "cd":
-            return "go-to-test"
         if self.belief is None:
             self.belief = SeedBelief(self.program)
         for f in obs.frames:

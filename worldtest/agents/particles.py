@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +48,7 @@ from worldtest.search import background_index, candidate_events
 __all__ = [
     "Particle",
     "ParticleBelief",
+    "Reconstruction",
     "guided",
     "initial_worlds",
     "outcomes",
@@ -333,67 +333,91 @@ def initial_worlds(program: Any, *, cap: int = 256, samples: int = 16,
     return list(found.values())
 
 
-def reconstruct(starts: list[World], target: np.ndarray, *, max_runs: int,
-                rng: np.random.Generator, after_first: int | None = None, cap: int = 16,
-                samples: int = 4) -> Iterator[World]:
-    """Worlds reachable from ``starts`` whose frame equals ``target`` (module docstring).
+class Reconstruction:
+    """A resumable search for worlds reachable from ``starts`` whose frame equals ``target``.
 
     Best-first: the world with the fewest cells differing from ``target`` is expanded first
     (ties: the shallower, then the older). States are deduplicated by :func:`state_of`. When a
     tick has too many draw sequences to enumerate, the samples are joined by the outcome
-    :func:`guided` toward ``target``.
+    :func:`guided` toward ``target``. Call :meth:`more` as often as wanted: each call goes on
+    where the last stopped.
 
     Args:
         starts: the worlds to search from (not modified), e.g. :func:`initial_worlds`.
         target: the frame to reach, ``uint8`` (H, W).
-        max_runs: budget of tick runs (every tried action and draw sequence counts one).
         rng: the generator for sampled draws.
-        after_first: once a match is found, at most this many more runs (None: no such limit).
         cap, samples: passed to :func:`outcomes` for each expansion.
 
-    Yields:
-        Each matching world once, in the order found (a start itself first if it matches).
+    Attributes:
+        runs: tick runs spent so far (every tried action and draw sequence counts one).
+        exhausted: True when every reachable state has been expanded.
     """
-    target = np.asarray(target)
-    order = itertools.count()
-    dist = lambda w: int(np.count_nonzero(frame_of(w) != target))
-    heap: list[tuple[int, int, int, World]] = []
-    seen: set[Any] = set()
-    budget = max_runs
-    for w in starts:
+
+    def __init__(self, starts: list[World], target: np.ndarray, *, rng: np.random.Generator,
+                 cap: int = 16, samples: int = 4) -> None:
+        self.target = np.asarray(target)
+        self.rng, self.cap, self.samples = rng, cap, samples
+        self._order = itertools.count()
+        self._heap: list[tuple[int, int, int, World]] = []
+        self._seen: set[Any] = set()
+        self._pending: list[World] = []
+        self.runs = 0
+        for w in starts:
+            self._push(w, 0)
+        n = starts[0].grid_size if starts else 0
+        bg = background_index(starts[0]) if starts else 0
+        self._wanted = [(int(x), int(y)) for y, x in zip(*np.nonzero(self.target != bg))
+                        if x < n and y < n]
+
+    @property
+    def exhausted(self) -> bool:
+        return not self._heap and not self._pending
+
+    def _push(self, w: World, depth: int) -> None:
         key = state_of(w)
-        if key in seen:
-            continue
-        seen.add(key)
-        d = dist(w)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        d = int(np.count_nonzero(frame_of(w) != self.target))
         if d == 0:
-            yield w
-            if after_first is not None:
-                budget = min(budget, after_first)
-        heapq.heappush(heap, (d, 0, next(order), w))
-    if not heap:
-        return
-    n = starts[0].grid_size
-    wanted = [(int(x), int(y)) for y, x in zip(*np.nonzero(target != background_index(starts[0])))
-              if x < n and y < n]
-    runs = 0
-    while heap and runs < budget:
-        _, depth, _, world = heapq.heappop(heap)
-        for event in candidate_events(world, wanted):
-            worlds, exact, used = _outcomes(world, event, cap, samples, rng)
-            runs += used
-            if not exact:  # too many draw sequences: add the one that looks most like target
-                w, used = guided(world, event, target)
-                runs += used
-                worlds += [(w, 0.0)] if w is not None else []
-            for w, _ in worlds:
-                key = state_of(w)
-                if key in seen:
-                    continue
-                seen.add(key)
-                d = dist(w)
-                if d == 0:
-                    yield w
-                    if after_first is not None:
-                        budget = min(budget, runs + after_first)
-                heapq.heappush(heap, (d, depth + 1, next(order), w))
+            self._pending.append(w)
+        heapq.heappush(self._heap, (d, depth, next(self._order), w))
+
+    def more(self, runs: int, *, after_first: int | None = None,
+             most: int | None = None) -> list[World]:
+        """Search on for at most ``runs`` tick runs; return the matches found meanwhile.
+
+        Args:
+            runs: the budget of this call.
+            after_first: once a match is found, at most this many more runs in this call.
+            most: stop once this many matches are found.
+        """
+        found: list[World] = []
+        budget = self.runs + runs
+        while True:
+            while self._pending:
+                found.append(self._pending.pop(0))
+                if after_first is not None:
+                    budget = min(budget, self.runs + after_first)
+                if most is not None and len(found) >= most:
+                    return found
+            if not self._heap or self.runs >= budget:
+                return found
+            _, depth, _, world = heapq.heappop(self._heap)
+            for event in candidate_events(world, self._wanted):
+                worlds, exact, used = _outcomes(world, event, self.cap, self.samples, self.rng)
+                self.runs += used
+                if not exact:  # too many draw sequences: add the one most like the target
+                    w, used = guided(world, event, self.target)
+                    self.runs += used
+                    worlds += [(w, 0.0)] if w is not None else []
+                for w, _ in worlds:
+                    self._push(w, depth + 1)
+
+
+def reconstruct(starts: list[World], target: np.ndarray, *, max_runs: int,
+                rng: np.random.Generator, after_first: int | None = None,
+                most: int | None = None) -> list[World]:
+    """The matches of one :class:`Reconstruction` run for ``max_runs`` tick runs (see there)."""
+    return Reconstruction(starts, target, rng=rng).more(max_runs, after_first=after_first,
+                                                        most=most)

@@ -44,7 +44,7 @@ import numpy as np
 from worldtest.agents.base import EpisodeStart, Observation
 from worldtest.agents.explorer.experiments import Experimenter, object_cells
 from worldtest.agents.explorer.features import event_of
-from worldtest.agents.particles import Particle, ParticleBelief, initial_worlds, reconstruct
+from worldtest.agents.particles import Particle, ParticleBelief, Reconstruction, initial_worlds
 from worldtest.autumn import World, compile_program
 from worldtest.env import frame_of
 from worldtest.errors import AutumnError
@@ -57,6 +57,7 @@ SEARCH_RUNS = 20_000
 """Tick runs a reconstruction may spend (about 5-10 s of one core on the suite's programs)."""
 MATCHES = 16
 """Most matching worlds a reconstruction collects."""
+_TOTAL_RUNS = 3 * SEARCH_RUNS  # all the searches of one test phase
 _AFTER_FIRST = 3_000  # tick runs spent looking for other matches after the first one
 _RESERVE = 3  # found-change, choose-frame K, submit
 
@@ -77,6 +78,7 @@ class SimulatorAgent:
         self.start = start
         self.rng = start.rng
         self.belief: ParticleBelief | None = None
+        self.search: Reconstruction | None = None
         self.initial: list[World] = []
         self.identified = False
         self.note: str | None = None
@@ -84,7 +86,6 @@ class SimulatorAgent:
         self.plan: list[Any] = []
         self.expected: np.ndarray | None = None
         self.last: str | None = None
-        self.searched_again = False
         self.claim: int | None = None
         self.chosen = False
         self.probe: list[str] = []
@@ -98,22 +99,65 @@ class SimulatorAgent:
         return "go-to-test"  # the test's seed and start are not this phase's: nothing to learn
 
     # -- the test's world ---------------------------------------------------------------------
-    def _reconstruct(self, frame: np.ndarray, runs: int = SEARCH_RUNS) -> list[World]:
-        starts = initial_worlds(self.program, rng=self.rng)
-        found = []
-        for world in reconstruct(starts, frame, max_runs=runs, rng=self.rng,
-                                 after_first=_AFTER_FIRST):
-            found.append(world)
-            if len(found) >= MATCHES:
-                break
-        return found
+    def _begin(self, frame: np.ndarray) -> None:
+        """A test starts at ``frame``: search the worlds that show it (module docstring)."""
+        self.budget = _TOTAL_RUNS
+        self.search = Reconstruction(initial_worlds(self.program, rng=self.rng), frame,
+                                     rng=self.rng)
+        self.segments: list[list[tuple[Any, np.ndarray, np.ndarray | None]]] = [[]]
+        self.initial = []
+        self.belief = None
+        self._replenish(SEARCH_RUNS, "no world shows the test's frame 0")
+        self.identified = bool(self.initial)
 
-    def _believe(self, worlds: list[World], why: str) -> None:
-        self.belief = ParticleBelief([Particle(w.copy(), 1.0 / len(worlds)) for w in worlds],
-                                     self.rng) if worlds else None
-        self.identified = bool(worlds)
-        if not worlds:
-            self.note = why
+    def _replenish(self, runs: int, why: str) -> bool:
+        """Pull matches of frame 0 from the search and keep those that explain every frame seen
+        since (all segments between resets); True when some do, else the belief is None."""
+        runs = min(runs, self.budget)
+        spent, kept, worlds = 0, [], []
+        while spent < runs and not self.search.exhausted and not kept:
+            before = self.search.runs
+            batch = self.search.more(runs - spent, after_first=_AFTER_FIRST, most=MATCHES)
+            spent += self.search.runs - before
+            self.budget -= self.search.runs - before
+            for world in batch:
+                belief = None
+                for segment in self.segments:
+                    belief = ParticleBelief([Particle(world.copy(), 1.0)], self.rng)
+                    if not all(belief.step(ev, f, seen) for ev, f, seen in segment):
+                        belief = None
+                        break
+                if belief is not None:
+                    worlds.append(world)
+                    kept.extend(belief.particles)
+        self.initial += worlds
+        if not kept:
+            self.belief, self.note = None, why
+            return False
+        total = sum(p.weight for p in kept)
+        self.belief = ParticleBelief([Particle(p.world, p.weight / total) for p in kept],
+                                     self.rng)
+        self.note = None
+        return True
+
+    def _observe(self, event: Any, frame: np.ndarray, seen: np.ndarray | None = None) -> bool:
+        """One observed tick: filter the belief (searching again once it empties)."""
+        self.segments[-1].append((event, frame, seen))
+        if self.belief is not None and self.belief.step(event, frame, seen):
+            return True
+        if self.belief is not None and not self.belief.exact:
+            self.belief, self.note = None, "sampled draws lost the world: no more inference"
+            return False
+        if self.belief is None and self.note is not None and self.note.startswith("sampled"):
+            return False
+        return self._replenish(SEARCH_RUNS // 2, "no world explains the frames seen")
+
+    def _restart(self) -> None:
+        """A reset in the CD test: back to the test's frame 0."""
+        self.segments.append([])
+        if self.initial:
+            self.belief = ParticleBelief([Particle(w.copy(), 1.0 / len(self.initial))
+                                          for w in self.initial], self.rng)
 
     # -- MFP ------------------------------------------------------------------------------------
     def _mfp(self, obs: Observation) -> str:
@@ -124,13 +168,11 @@ class SimulatorAgent:
         if obs.options is None or "choose N" not in obs.offered:
             return "step" if "step" in obs.offered else "rewind"
         last = max(self.frames)
-        self._believe(self._reconstruct(self.frames[0][1]), "no world shows the recording's frame 0")
+        self._begin(self.frames[0][1])
         for t in range(1, last + 1):
-            if self.belief is None:
-                break
             action, grid = self.frames[t]
-            if not self.belief.step(event_of(action), grid, grid != MASK):
-                self.belief, self.note = None, f"no candidate world explains recording frame {t}"
+            if not self._observe(event_of(action), grid, grid != MASK):
+                break
         if self.belief is None:
             return f"choose {int(self.rng.integers(len(obs.options)))}"
         hole = self.frames[last][1] == MASK
@@ -145,15 +187,9 @@ class SimulatorAgent:
     # -- planning -------------------------------------------------------------------------------
     def _planning(self, obs: Observation) -> str:
         if obs.first:
-            self._believe(self._reconstruct(obs.frame), "no world shows the test's frame 0")
-        elif self.belief is not None:
-            if not self.belief.step(event_of(self.last), obs.frame):
-                self.belief, self.note = None, "the observed frames left every candidate world"
-        if self.belief is None and not self.searched_again:
-            self.searched_again = True  # once: a search from the frame shown now
-            found = self._reconstruct(obs.frame, SEARCH_RUNS // 2)
-            if found:
-                self._believe(found, "")
+            self._begin(obs.frame)
+        elif self.search is not None:
+            self._observe(event_of(self.last), obs.frame)
         world = self.belief.best() if self.belief is not None else None
         if world is None:
             self.last = self._random_action(obs, goal=True)
@@ -186,22 +222,19 @@ class SimulatorAgent:
                 return f"choose-frame {self.claim}"
             return "submit"
         if obs.first:
-            self.initial = self._reconstruct(obs.frame)
-            self._believe(self.initial, "no world shows the test's frame 0")
+            self._begin(obs.frame)
         else:
             first = obs.n_frames - len(obs.frames)
             for i, f in enumerate(obs.frames):
                 if f.action == "reset":
-                    self._believe(self.initial, self.note or "")
+                    self._restart()
                     continue
                 if self.belief is None:
                     continue
-                if not self.belief.step(event_of(f.action), f.grid):
-                    if self.belief.exact:
-                        self.claim = first + i  # no world the true program allows shows this
-                        break
-                    self.belief = None
-                    self.note = "sampled draws: an unexplained frame proves nothing"
+                if not self._observe(event_of(f.action), f.grid) and self.note is not None \
+                        and not self.note.startswith("sampled"):
+                    self.claim = first + i  # no world of the true program shows this frame
+                    break
         if self.claim is None and obs.remaining <= _RESERVE and "found-change" in obs.offered:
             self.claim = obs.frame_index  # the model-free fallback: the last frame seen
         if self.claim is not None and "found-change" in obs.offered:

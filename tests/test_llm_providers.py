@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from worldtest.agents import make_agent
-from worldtest.agents.llm.preset import Preset, find_preset, load_preset
+from worldtest.agents.llm.preset import LLM_VERSION, Preset, find_preset, load_preset
 from worldtest.agents.llm.providers import (
     MalformedReply,
     Reply,
@@ -136,7 +136,7 @@ def test_preset_defaults_and_version():
     p = Preset(id="x", provider="anthropic", model="m")
     assert (p.base_url, p.api_key_env) == ("https://api.anthropic.com", "ANTHROPIC_API_KEY")
     assert p.context.observation == "names" and p.context.history == "full"
-    assert p.version.startswith("1-") and p.endpoint == "anthropic https://api.anthropic.com"
+    assert p.version.startswith(f"{LLM_VERSION}-") and p.endpoint == "anthropic https://api.anthropic.com"
     same = Preset(id="y", provider="anthropic", model="m", prices={"input_per_mtok": 1,
                   "output_per_mtok": 2}, request={"max_attempts": 2})  # fmt: skip
     assert same.version == p.version  # prices and limits do not change behaviour

@@ -72,7 +72,7 @@ __all__ = [
     "preset_dirs",
 ]
 
-LLM_VERSION = "1"
+LLM_VERSION = "2"  # 2: the test no longer restarts from the initial state (issue 15)
 """Version of the model agent's behaviour (prompts, rendering, parsing); part of every LLM
 agent's version string."""
 

@@ -108,7 +108,7 @@ def _run(world: World, event: Any, script: list[int], pad: bool = False,
     return w, None
 
 
-def guided(world: World, event: Any, target: np.ndarray, *,
+def guided(world: World, event: Any, target: np.ndarray, *, seen: np.ndarray | None = None,
            max_runs: int = 300) -> tuple[World | None, int]:
     """The tick's outcome whose frame is nearest ``target``, by coordinate descent on the draws.
 
@@ -116,10 +116,14 @@ def guided(world: World, event: Any, target: np.ndarray, *,
     or 0 when the sequence grows), keeping a change when fewer cells differ from ``target``.
     A heuristic for :func:`reconstruct` when a tick has too many draw sequences to enumerate.
 
+    Args:
+        seen: ``bool`` (H, W), the cells compared (default all).
+
     Returns:
         ``(world, runs)``: the nearest world found (None if the program failed) and tick runs.
     """
-    dist = lambda w: int(np.count_nonzero(frame_of(w) != target))
+    sel = np.ones(target.shape, dtype=bool) if seen is None else seen
+    dist = lambda w: int(np.count_nonzero(frame_of(w)[sel] != target[sel]))
     moduli: list[int] = []
     best, _ = _run(world, event, [], pad=True, moduli=moduli)
     if best is None:
@@ -224,6 +228,7 @@ class ParticleBelief:
     Attributes:
         exact: False once any tick's draws were sampled or particles were dropped for the
             limit: the belief may then miss the true world, so an empty belief proves nothing.
+        runs: tick runs spent so far.
     """
 
     def __init__(self, particles: list[Particle], rng: np.random.Generator, *, limit: int = 64,
@@ -231,6 +236,7 @@ class ParticleBelief:
         self.particles = list(particles)
         self.rng, self.limit, self.cap, self.samples = rng, limit, cap, samples
         self.exact = True
+        self.runs = 0
 
     @property
     def empty(self) -> bool:
@@ -241,13 +247,24 @@ class ParticleBelief:
         """The heaviest candidate world, or None."""
         return max(self.particles, key=lambda p: p.weight).world if self.particles else None
 
-    def predict(self, event: Any) -> list[Particle]:
-        """Every world one tick of ``event`` leads to, weighted (the belief is not changed)."""
+    def predict(self, event: Any,
+                toward: tuple[np.ndarray, np.ndarray | None] | None = None) -> list[Particle]:
+        """Every world one tick of ``event`` leads to, weighted (the belief is not changed).
+
+        ``toward``: ``(frame, seen)``; when a tick's draws are sampled, the outcome
+        :func:`guided` toward that frame is added (weighted as one sample).
+        """
         out: dict[Any, Particle] = {}
-        for p in self.particles:
-            worlds, exact = outcomes(p.world, event, cap=self.cap, samples=self.samples,
-                                     rng=self.rng)
+        guides = 4  # the heaviest particles get a guided outcome when their draws are sampled
+        for p in sorted(self.particles, key=lambda p: -p.weight):
+            worlds, exact, used = _outcomes(p.world, event, self.cap, self.samples, self.rng)
+            self.runs += used
             self.exact &= exact
+            if not exact and toward is not None and guides > 0:  # add the nearest outcome
+                guides -= 1
+                w, used = guided(p.world, event, toward[0], seen=toward[1])
+                self.runs += used
+                worlds += [(w, 1.0 / self.samples)] if w is not None else []
             for w, q in worlds:
                 key = state_of(w)
                 if key in out:
@@ -269,7 +286,8 @@ class ParticleBelief:
         """
         sel = np.ones(frame.shape, dtype=bool) if seen is None else seen
         want = frame[sel]
-        kept = [p for p in self.predict(event) if np.array_equal(frame_of(p.world)[sel], want)]
+        kept = [p for p in self.predict(event, (frame, seen))
+                if np.array_equal(frame_of(p.world)[sel], want)]
         if len(kept) > self.limit:
             kept.sort(key=lambda p: -p.weight)
             kept, self.exact = kept[: self.limit], False

@@ -58,8 +58,12 @@ SEARCH_RUNS = 20_000
 MATCHES = 16
 """Most matching worlds a reconstruction collects."""
 _TOTAL_RUNS = 3 * SEARCH_RUNS  # all the searches of one test phase
+_TRACK_RUNS = 60_000  # tick runs the filtering of one test phase may spend
 _AFTER_FIRST = 3_000  # tick runs spent looking for other matches after the first one
 _RESERVE = 3  # found-change, choose-frame K, submit
+_UNEXPLAINED = "no world explains the frames seen"
+_SAMPLED = "sampled draws lost the world: no more inference"
+_SPENT = "compute budget spent: no more inference"
 
 
 class SimulatorAgent:
@@ -102,6 +106,7 @@ class SimulatorAgent:
     def _begin(self, frame: np.ndarray) -> None:
         """A test starts at ``frame``: search the worlds that show it (module docstring)."""
         self.budget = _TOTAL_RUNS
+        self.tracking = _TRACK_RUNS
         self.search = Reconstruction(initial_worlds(self.program, rng=self.rng), frame,
                                      rng=self.rng)
         self.segments: list[list[tuple[Any, np.ndarray, np.ndarray | None]]] = [[]]
@@ -143,14 +148,21 @@ class SimulatorAgent:
     def _observe(self, event: Any, frame: np.ndarray, seen: np.ndarray | None = None) -> bool:
         """One observed tick: filter the belief (searching again once it empties)."""
         self.segments[-1].append((event, frame, seen))
-        if self.belief is not None and self.belief.step(event, frame, seen):
-            return True
+        if self.belief is not None:
+            before = self.belief.runs
+            alive = self.belief.step(event, frame, seen)
+            self.tracking -= self.belief.runs - before
+            if self.tracking < 0:
+                self.belief, self.note = None, _SPENT
+                return False
+            if alive:
+                return True
         if self.belief is not None and not self.belief.exact:
-            self.belief, self.note = None, "sampled draws lost the world: no more inference"
+            self.belief, self.note = None, _SAMPLED
             return False
-        if self.belief is None and self.note is not None and self.note.startswith("sampled"):
-            return False
-        return self._replenish(SEARCH_RUNS // 2, "no world explains the frames seen")
+        if not self.identified or self.note in (_SAMPLED, _SPENT):
+            return False  # frame 0 had no match, or inference stopped: no search again
+        return self._replenish(SEARCH_RUNS // 2, _UNEXPLAINED)
 
     def _restart(self) -> None:
         """A reset in the CD test: back to the test's frame 0."""
@@ -231,8 +243,7 @@ class SimulatorAgent:
                     continue
                 if self.belief is None:
                     continue
-                if not self._observe(event_of(f.action), f.grid) and self.note is not None \
-                        and not self.note.startswith("sampled"):
+                if not self._observe(event_of(f.action), f.grid) and self.note == _UNEXPLAINED:
                     self.claim = first + i  # no world of the true program shows this frame
                     break
         if self.claim is None and obs.remaining <= _RESERVE and "found-change" in obs.offered:

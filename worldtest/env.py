@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -41,6 +42,7 @@ __all__ = [
     "frame_of",
     "load_suite",
     "parse_action",
+    "start_world",
 ]
 
 # kind -> canonical template; the arguments after the kind are named by the template.
@@ -207,6 +209,26 @@ class Frame:
     grid: np.ndarray
 
 
+def start_world(
+    program: Program, seed: int, prefix: Sequence[Any] = (), *, trigger: str | None = None
+) -> World:
+    """The world a phase starts from: ``program`` loaded with ``seed``, then ``prefix``.
+
+    Args:
+        program: a compiled program.
+        seed: its random seed.
+        prefix: interpreter events run one tick each (a test phase's hidden start).
+        trigger: a CD trigger expression for the interpreter, or None.
+
+    Raises:
+        AutumnError: the program fails while loading or during the prefix.
+    """
+    world = program.start(seed, trigger=trigger)
+    for event in prefix:
+        world.step(event)
+    return world
+
+
 def frame_of(world: World) -> np.ndarray:
     """Render a world's current grid as a read-only ``uint8`` frame, shape (H, W)."""
     frame = to_indices(world.grid())
@@ -226,14 +248,24 @@ class AutumnEnv:
         ticks_per_action: ticks per :meth:`step`, at least 1.
         trigger: a change-detection trigger expression passed to the interpreter
             (autumn-language.md section 3.8), or None.
+        prefix: program actions (interpreter events: None, an arrow, ``("click", x, y)``) run
+            one tick each after loading, before frame 0 is shown, and again after every
+            :meth:`reset`: a test phase's hidden start (protocol section 1, "M' differs from
+            M"). Empty by default: frame 0 is the program's initial state.
 
     Raises:
         ConfigError: ``ticks_per_action`` < 1.
-        AutumnError: the program fails while loading.
+        AutumnError: the program fails while loading or during the prefix.
     """
 
     def __init__(
-        self, program: Program, seed: int, *, ticks_per_action: int = 1, trigger: str | None = None
+        self,
+        program: Program,
+        seed: int,
+        *,
+        ticks_per_action: int = 1,
+        trigger: str | None = None,
+        prefix: Sequence[Any] = (),
     ) -> None:
         if not isinstance(ticks_per_action, int) or ticks_per_action < 1:
             raise ConfigError(f"ticks_per_action must be an integer >= 1, got {ticks_per_action!r}")
@@ -241,20 +273,22 @@ class AutumnEnv:
         self.seed = seed
         self.ticks_per_action = ticks_per_action
         self.trigger = trigger
+        self.prefix = tuple(prefix)
         self.reset()
 
     def reset(self, seed: int | None = None) -> np.ndarray:
-        """Restart the program from its initial state (``seed`` if given); return frame 0."""
+        """Restart the program from its initial state (``seed`` if given), run the prefix;
+        return frame 0."""
         if seed is not None:
             self.seed = seed
-        self.world = self.program.start(self.seed, trigger=self.trigger)
+        self.world = start_world(self.program, self.seed, self.prefix, trigger=self.trigger)
         self.frame = frame_of(self.world)
         return self.frame
 
     @property
     def tick(self) -> int:
-        """Ticks run since the last reset."""
-        return self.world.tick
+        """Ticks run since the last reset (the prefix's ticks not counted)."""
+        return self.world.tick - len(self.prefix)
 
     @property
     def grid_size(self) -> int:

@@ -115,8 +115,8 @@ class Episode:
         task: the task (``MfpTask``, ``PlanningTask`` or ``CdTask``) of that environment.
         settings: protocol settings; ``ticks_per_action=None`` resolves to the program's
             FRAME_RATE, and the record carries the resolved settings.
-        seed: the episode seed (interaction phase and CD test phase; the planning test phase
-            starts from the task seed, for which its goal was derived and validated).
+        seed: the episode seed of the interaction phase; every test phase runs with the task's
+            own seed from its hidden start (``docs/protocol.md`` section 2).
         rng: the episode's generator; two independent children are spawned from it, one given
             to the agent (``EpisodeStart.rng``), one drawing fresh reset seeds.
         wrong_program: CD only: the compiled wrong program (default: loaded beside the task).
@@ -221,11 +221,9 @@ class Episode:
                 if task.family == "cd" and self.wrong_program is not None
                 else {}
             )
-            # Planning starts from the task seed: its goal was derived and validated for that
-            # seed (in the reference harness the episode and the task share one seed). CD runs
-            # with the episode seed; its trigger is validated over many seeds.
-            test_seed = task.seed if task.family == "planning" else seed
-            phase = start_phase(task, self.program, self.settings, test_seed, **extra)
+            # Every test phase runs with the task's seed from the task's hidden start (its
+            # prefix), never from where the interaction phase started (docs/protocol.md, 2).
+            phase = start_phase(task, self.program, self.settings, **extra)
             self.score, phase_outcome = yield from self._run_test(phase)
             self.outcome.update(phase_outcome)
         except _AgentFailure as err:

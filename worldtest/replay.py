@@ -9,8 +9,8 @@ as :func:`worldtest.protocol.run_episode` ran them:
   episode seed, or, with ``reset_seed = "fresh"``, with the seed the record's message names;
   invalid actions and ``go-to-test`` run nothing.
 - **test phase** (protocol section 3): the family's own state machine
-  (:func:`worldtest.tasks.start_phase`), from the task seed for planning and the episode seed
-  otherwise, applying every recorded test action, invalid ones included.
+  (:func:`worldtest.tasks.start_phase`), from the task's seed and hidden start, applying every
+  recorded test action, invalid ones included.
 
 After every action the replayed tick, ticks run and frame digest
 (:func:`worldtest.protocol.digest`) must equal the record's, and at the end the replayed score
@@ -203,8 +203,7 @@ def reconstruct(record: EpisodeRecord, suite: Suite | None = None) -> Replay:
             )
     if not record.test and record.status != "ok":
         return replay
-    test_seed = task.seed if record.family == "planning" else record.seed
-    phase = start_phase(task, program, settings.resolved(replay.frame_rate), test_seed)
+    phase = start_phase(task, program, settings.resolved(replay.frame_rate))
     replay.phase = phase
     n = len(record.test)
     replay.frames.append(ReplayFrame(record.family, 0, n, None, phase.tick, phase.frame))

@@ -60,11 +60,15 @@ class SearchResult:
         nodes: search nodes created.
         exhausted: True if every state within ``max_depth`` was explored (so no plan exists in
             this action set when ``plan`` is None, and a found plan is the shortest).
+        depth_done: every state within this many actions was goal-tested (so no plan of at
+            most ``depth_done`` actions exists in this action set); for a found plan, its
+            length minus one.
     """
 
     plan: list[Event] | None
     nodes: int
     exhausted: bool
+    depth_done: int = 0
 
 
 def bfs(start: World, is_goal: Callable[[World], bool], *, max_depth: int,
@@ -98,10 +102,12 @@ def bfs(start: World, is_goal: Callable[[World], bool], *, max_depth: int,
         world, path = frontier.popleft()
         if len(path) >= max_depth:
             continue
+        # Popping a node of depth d means every node of depth d - 1 was expanded: every state
+        # within d actions has been goal-tested.
         for ev in actions(world):
             ticks += 1
             if ticks > tick_budget:
-                return SearchResult(None, nodes, False)
+                return SearchResult(None, nodes, False, len(path))
             child = world.copy()
             try:
                 child.step(ev)
@@ -110,7 +116,7 @@ def bfs(start: World, is_goal: Callable[[World], bool], *, max_depth: int,
             # The goal is tested before deduplication: a goal that reads the tick's input (a CD
             # trigger such as "(clicked hawk)") can hold in a state reached before without it.
             if is_goal(child):
-                return SearchResult(path + [ev], nodes + 1, True)
+                return SearchResult(path + [ev], nodes + 1, True, len(path))
             key = child.state_key(("click",))
             if key in seen:
                 continue
@@ -118,9 +124,9 @@ def bfs(start: World, is_goal: Callable[[World], bool], *, max_depth: int,
             nodes += 1
             plan = path + [ev]
             if nodes >= max_nodes:
-                return SearchResult(None, nodes, False)
+                return SearchResult(None, nodes, False, len(path))
             frontier.append((child, plan))
-    return SearchResult(None, nodes, True)
+    return SearchResult(None, nodes, True, max_depth)
 
 
 def bfs_layers(start: World, *, max_nodes: int, max_ticks: int | None = None, max_depth: int = 64,

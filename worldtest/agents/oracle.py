@@ -23,7 +23,7 @@ import numpy as np
 
 from worldtest.agents.base import EpisodeStart, Observation
 from worldtest.autumn import World, compile_program, load_program
-from worldtest.env import frame_of, parse_action
+from worldtest.env import frame_of, parse_action, start_world
 from worldtest.errors import AutumnError
 from worldtest.search import Event, bfs, diverge_search, event_text, goal_test
 
@@ -68,7 +68,7 @@ class OracleAgent:
         if obs.options is None:
             return "step"
         task = self._task
-        world = self._program.start(task.seed)
+        world = start_world(self._program, task.seed, task.prefix_events())
         for text in task.actions:
             world.step(parse_action(text).event)
         m = task.mask
@@ -95,12 +95,14 @@ class OracleAgent:
         return event_text(ev)
 
     def _sync_start(self, frame: np.ndarray) -> World:
-        """The world the test phase started from: the task seed's, else the episode seed's."""
+        """The world the test phase started from: the task's seed and hidden prefix (a caller
+        that overrode the seed, e.g. to the episode's, is matched too)."""
+        prefix = self._task.prefix_events()
         for seed in (self._task.seed, self._seed):
-            w = self._program.start(seed)
+            w = start_world(self._program, seed, prefix)
             if np.array_equal(frame_of(w), frame):
                 return w
-        return self._program.start(self._seed)
+        return start_world(self._program, self._task.seed, prefix)
 
     def _search(self, world: World, obs: Observation) -> list[Event]:
         task = self._task
@@ -116,9 +118,11 @@ class OracleAgent:
     # -- CD -----------------------------------------------------------------------------------
     def _cd(self, obs: Observation) -> str:
         if obs.first:
-            self._sim = self._program.start(self._seed)
+            prefix = self._task.prefix_events()
+            self._sim = self._sync_start(obs.frame)
             wrong = load_program(str(self._task.wrong_program_path()))
-            found = diverge_search(self._sim.copy(), wrong.start(self._seed),
+            found = diverge_search(self._sim.copy(),
+                                   start_world(wrong, self._sim.seed, prefix),
                                    max_depth=min(obs.remaining - 3, 60), max_nodes=_MAX_NODES)
             self._plan = list(found.plan or [])
         if self._claimed:

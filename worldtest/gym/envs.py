@@ -23,7 +23,7 @@ frame, ``uint8`` (k, H, W)), ``remaining`` (budget left); test phases: ``goal``,
 
 Seeds: ``reset(seed=s)`` seeds ``self.np_random``; the program seed is ``options["program_seed"]``,
 else the constructor's ``program_seed``, else drawn from ``self.np_random`` in ``1 .. 2**31 - 1``.
-The planning phase always starts from the task seed (protocol section 3.2, as the harness does).
+Every test phase starts from the task's seed and hidden start (docs/protocol.md section 2).
 """
 
 from __future__ import annotations
@@ -187,8 +187,7 @@ class TestPhaseEnv(_Base):
     def reset(self, *, seed: int | None = None,
               options: dict[str, Any] | None = None) -> tuple[np.ndarray, dict[str, Any]]:
         super().reset(seed=seed)
-        program_seed = self.task.seed if self.family == "planning" else self._seed_for(options)
-        self.phase = start_phase(self.task, self.program, self.settings, program_seed)
+        self.phase = start_phase(self.task, self.program, self.settings)
         return self._obs(self.phase.frame), self._info(None, None)
 
     def _info(self, action: str | None, invalid: str | None) -> dict[str, Any]:

@@ -7,7 +7,7 @@ interaction phase (section 1); every test action is exactly one tick (section 2)
 - **mfp** (masked-frame prediction, 3.1): step through a recording of the same program whose last
   frames are masked in a rectangle; then choose which of 6 patches fills the mask in the final
   frame. Score 1 if right, else 0 (chance 1/6). Module :mod:`worldtest.tasks.mfp`.
-- **planning** (3.2): act in the same program from its initial state until the frame matches a
+- **planning** (3.2): act in the same program from the task's start until the frame matches a
   goal on the masked cells; score 1 on success, else 0; the efficiency credit
   f(actions_used / optimal_actions) is recorded beside it. Module :mod:`worldtest.tasks.planning`.
 - **cd** (change detection, 3.3): act in a "wrong program" (one rule changed) and claim
@@ -30,14 +30,18 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["start_phase"]
 
 
-def start_phase(task: Any, program: Any, settings: Any, seed: int, **kwargs: Any) -> TestPhase:
+def start_phase(
+    task: Any, program: Any, settings: Any, seed: int | None = None, **kwargs: Any
+) -> TestPhase:
     """Start the test phase of ``task`` (any family): ``<family module>.start(...)``.
 
     Args:
         task: an ``MfpTask``, ``PlanningTask`` or ``CdTask``.
         program: the environment's compiled program.
         settings: the episode's ``worldtest.protocol.Settings`` (resolved).
-        seed: the episode seed.
+        seed: None (what the protocol passes): every family's test runs with the task's seed,
+            after its hidden prefix (``docs/protocol.md`` section 2); an int overrides the
+            seed (tools and tests only).
         **kwargs: passed on (``wrong_program=`` for CD).
 
     Returns:

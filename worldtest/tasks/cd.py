@@ -1,11 +1,12 @@
 """The change-detection test phase (protocol section 3.3).
 
-The wrong program (``cd_wrong.sexp`` beside the task file) runs from its initial state with the
-episode's seed, with the task's trigger expression passed to the interpreter
-(autumn-language.md section 3.8). Two stages:
+The wrong program (``cd_wrong.sexp`` beside the task file) runs with the task's seed from the
+state its hidden ``prefix`` leads to (the initial state when the prefix is empty), with the
+task's trigger expression passed to the interpreter (autumn-language.md section 3.8); ``reset``
+returns to that state. Two stages:
 
 1. **Acting.** ``noop``, the arrows, ``click X Y`` (one tick each), ``reset`` (restart the wrong
-   program, same seed), ``quit``, and -- once at least 3 ticks have run in this test phase,
+   program, same seed, same prefix), ``quit``, and -- once at least 3 ticks have run in this test phase,
    counted over all resets -- ``found-change``.
 2. **Choosing.** ``choose-frame K`` (shows frame K; may be repeated), ``submit`` (offered once a
    frame has been chosen; scores the last choice) and ``quit``.
@@ -187,17 +188,19 @@ def start(
     task: CdTask,
     program: Any = None,
     settings: Any = None,
-    seed: int = 0,
+    seed: int | None = None,
     *,
     wrong_program: Any = None,
 ) -> CdPhase:
-    """Start the CD test phase: the wrong program from its initial state with ``seed``.
+    """Start the CD test phase: the wrong program with the test seed, after the task's prefix.
 
     Args:
         task: the CD task.
         program: the environment's (right) program; unused, the test runs the wrong one.
         settings: unused (one test action is always one tick, protocol section 2).
-        seed: the episode seed (protocol section 3.3).
+        seed: the seed; None (what the protocol passes) means the task seed
+            (``docs/protocol.md`` section 2: the test never starts where the interaction phase
+            did).
         wrong_program: the compiled wrong program; when None it is loaded from
             :meth:`CdTask.wrong_program_path`.
 
@@ -213,4 +216,11 @@ def start(
         from worldtest.autumn import load_program
 
         wrong_program = load_program(task.wrong_program_path())
-    return CdPhase(task, AutumnEnv(wrong_program, seed, ticks_per_action=1, trigger=task.trigger))
+    env = AutumnEnv(
+        wrong_program,
+        task.seed if seed is None else seed,
+        ticks_per_action=1,
+        trigger=task.trigger,
+        prefix=task.prefix_events(),
+    )
+    return CdPhase(task, env)

@@ -29,6 +29,9 @@ CD (3.3): the wrong program and its trigger are written by hand (one rule change
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import math
 import re
 import zlib
 from pathlib import Path
@@ -38,17 +41,22 @@ import numpy as np
 
 from worldtest.autumn import Program, World
 from worldtest.autumn.reader import Atom, SList, read_program
-from worldtest.env import frame_of
+from worldtest.env import frame_of, start_world
 from worldtest.errors import AutumnError, WorldtestError
 from worldtest.search import (ARROWS, Event, bfs, bfs_layers, candidate_events, event_text,
                               goal_test)
-from worldtest.tasks.baselines import border_similarity, persistence_similarity
-from worldtest.tasks.models import MfpMask, MfpTask, PlanningTask, save_task
+from worldtest.tasks.baselines import (MFP_SCORERS, expected_score, open_loop_sequences,
+                                       option_scores)
+from worldtest.tasks.models import CdTask, MfpMask, MfpTask, PlanningTask, save_task
 
-__all__ = ["derive", "derive_mfp", "derive_planning", "task_seed", "task_rng", "DERIVE_VERSION",
+__all__ = ["derive", "derive_env", "derive_mfp", "derive_planning", "derive_cd_start",
+           "hidden_prefix", "open_loop_reaches", "mfp_targets", "task_seed", "task_rng",
+           "DERIVE_VERSION",
            "replay", "patch", "perturbation_sites", "perturbed_program"]
 
-DERIVE_VERSION = 2
+DERIVE_VERSION = 3
+TASK_VERSION = 2       # the version derivation v3 gives every task it makes (records carry it)
+FAMILIES_DERIVED = ("mfp", "planning", "cd")
 MAX_MASK = 5           # the largest side of an MFP mask, in cells
 GOAL_WINDOW = 8        # the largest side of a planning goal's window of masked cells
 MAX_PLAN_NODES = 30_000   # search budget of the validator's optimality proof
@@ -56,12 +64,25 @@ DERIVE_PLAN_NODES = 6_000  # budget of one derivation attempt (cheap failures)
 DERIVE_PLAN_TICKS = 60_000  # ... in ticks, which bounds what the validator's proof costs
 DERIVE_LAYER_NODES = 3_000  # states enumerated to draw planning goals at a spread of depths
 DERIVE_LAYER_TICKS = 100_000  # ... and the ticks that enumeration may step
-MAX_ROLLOUT = 8        # the longest rollout a fallback planning goal comes from
+PREFIX_ACTIONS = (8, 24)  # the hidden start's length range, in actions (one tick each)
+PLAN_MIN_ACTIONS = 8   # the shortest planning goal derivation v3 accepts, in actions
+PLAN_ROLLOUT = (8, 32)  # the length range of the rollouts planning goals come from
+PLANNING_HORIZON = 300  # the protocol's default horizon, which the open-loop battery runs to
+
+
+TASK_SEED_KEY = b"worldtest/task-seed/v3"
+"""The key of the keyed hash that makes task seeds (derivation v3)."""
 
 
 def task_seed(env: str, family: str) -> int:
-    """The task seed: a stable function of the task id in [1, 9999] (never the degenerate 0)."""
-    return 1 + zlib.crc32(f"{env}/{family}".encode()) % 9999
+    """The task (test) seed: a keyed BLAKE2b hash of the task id, in [1, 2**32 - 1].
+
+    Derivation v2 drew seeds from [1, 9999], which an agent handed the program could enumerate
+    (issue 15: the simulator scored 0.956 that way); 32 bits from a keyed hash cannot be, and
+    never give the degenerate seed 0 (autumn-language.md section 6).
+    """
+    digest = hashlib.blake2b(f"{env}/{family}".encode(), key=TASK_SEED_KEY, digest_size=8)
+    return 1 + int.from_bytes(digest.digest(), "big") % (2**32 - 1)
 
 
 def task_rng(env: str, family: str) -> np.random.Generator:
@@ -103,9 +124,11 @@ def rollout(world: World, rng: np.random.Generator, n: int) -> list[Event]:
     return events
 
 
-def replay(program: Program, seed: int, events: list[Event]) -> list[np.ndarray]:
-    """Frames 0..len(events) of ``program`` run from ``seed`` with ``events`` (one tick each)."""
-    world = program.start(seed)
+def replay(program: Program, seed: int, events: list[Event],
+           prefix: list[Event] | tuple[Event, ...] = ()) -> list[np.ndarray]:
+    """Frames 0..len(events) of ``program`` run from ``seed`` with ``events`` (one tick each),
+    after the hidden ``prefix`` (frame 0 is the frame after it)."""
+    world = start_world(program, seed, prefix)
     frames = [frame_of(world)]
     for ev in events:
         world.step(ev)
@@ -197,7 +220,8 @@ def perturbed_program(program: Program, line: int, col: int, was: str, now: str)
 
 # -- MFP ----------------------------------------------------------------------------------------
 def source_frame(program: Program, seed: int, events: list[Event], source: dict[str, Any],
-                 frames: list[np.ndarray], wrong: Program | None) -> np.ndarray:
+                 frames: list[np.ndarray], wrong: Program | None,
+                 prefix: list[Event] | tuple[Event, ...] = ()) -> np.ndarray:
     """The full frame an MFP option is cut from, re-derived from its recorded source.
 
     Sources: ``{"kind": "truth"}``; ``{"kind": "tick", "t": T}`` (frame T of the recording);
@@ -205,7 +229,8 @@ def source_frame(program: Program, seed: int, events: list[Event], source: dict[
     "from": K, "actions": [...]}`` (the recording's first K actions, then these);
     ``{"kind": "wrong-program"}`` (the same actions in the CD wrong program);
     ``{"kind": "perturbed", "line": L, "col": C, "was": "3", "now": "4"}`` (the same actions in
-    the program with that one integer literal changed, :func:`perturbed_program`).
+    the program with that one integer literal changed, :func:`perturbed_program`). Every source
+    runs the task's hidden ``prefix`` first, in its own program and with its own seed.
 
     Raises:
         WorldtestError: an unknown source, or a wrong-program source without the program.
@@ -217,27 +242,28 @@ def source_frame(program: Program, seed: int, events: list[Event], source: dict[
     if kind == "tick":
         return frames[int(source["t"])]
     if kind == "seed":
-        return replay(program, int(source["seed"]), events)[-1]
+        return replay(program, int(source["seed"]), events, prefix)[-1]
     if kind == "actions":
         from worldtest.tasks.validate import parse_events
         k = int(source["from"])
-        return replay(program, seed, events[:k] + parse_events(source["actions"]))[-1]
+        return replay(program, seed, events[:k] + parse_events(source["actions"]), prefix)[-1]
     if kind == "wrong-program":
         if wrong is None:
             raise WorldtestError("an option comes from the CD wrong program, which is missing")
-        return replay(wrong, seed, events)[-1]
+        return replay(wrong, seed, events, prefix)[-1]
     if kind == "perturbed":
         changed = perturbed_program(program, int(source["line"]), int(source["col"]),
                                     str(source["was"]), str(source["now"]))
-        return replay(changed, seed, events)[-1]
+        return replay(changed, seed, events, prefix)[-1]
     raise WorldtestError(f"unknown option source {source!r}")
 
 
 def source_patch(program: Program, seed: int, events: list[Event], source: dict[str, Any],
                  rect: tuple[int, int, int, int], frames: list[np.ndarray],
-                 wrong: Program | None) -> np.ndarray:
+                 wrong: Program | None,
+                 prefix: list[Event] | tuple[Event, ...] = ()) -> np.ndarray:
     """An MFP option re-derived from its source: :func:`source_frame` cut to ``rect``."""
-    return patch(source_frame(program, seed, events, source, frames, wrong), rect)
+    return patch(source_frame(program, seed, events, source, frames, wrong, prefix), rect)
 
 
 def _rects(changed: np.ndarray) -> list[tuple[int, int, int, int]]:
@@ -263,12 +289,12 @@ def _rects(changed: np.ndarray) -> list[tuple[int, int, int, int]]:
 
 def _candidates(program: Program, seed: int, events: list[Event], key_at: int,
                 frames: list[np.ndarray], wrong: Program | None,
-                rng: np.random.Generator) -> list[dict[str, Any]]:
+                rng: np.random.Generator, prefix: list[Event]) -> list[dict[str, Any]]:
     tail = len(events) - key_at
     sources: list[dict[str, Any]] = [{"kind": "tick", "t": t}
                                      for t in range(max(key_at - 2, 0), len(frames) - 1)]
-    sources += [{"kind": "seed", "seed": seed + i} for i in range(1, 5)]
-    world = program.start(seed)
+    sources += [{"kind": "seed", "seed": int(rng.integers(1, 2**32))} for _ in range(4)]
+    world = start_world(program, seed, prefix)
     for ev in events[:key_at]:
         world.step(ev)
     alts = [e for e in candidate_events(world) if e != events[key_at]]
@@ -299,18 +325,29 @@ def _candidates(program: Program, seed: int, events: list[Event], key_at: int,
 
 
 def derive_mfp(env: str, program: Program, *, wrong: Program | None = None,
-               attempts: int = 60) -> MfpTask:
+               attempts: int = 60, targets: dict[str, bool] | None = None) -> MfpTask:
     """Derive the MFP task of ``env`` (see the module docstring).
+
+    Args:
+        env: the environment id.
+        program: its compiled program.
+        wrong: the CD wrong program (a source of distractors), or None.
+        attempts: recordings tried before giving up.
+        targets: for each scorer of :data:`~worldtest.tasks.baselines.MFP_SCORERS`, whether it
+            should pick the truth in this task (:func:`mfp_targets`); default: from the
+            environment's name alone.
 
     Raises:
         WorldtestError: no recording with enough distinct, plausible distractors was found.
     """
     seed, rng = task_seed(env, "mfp"), task_rng(env, "mfp")
+    targets = targets if targets is not None else mfp_targets(env, [env])
     for _ in range(attempts):
-        world = program.start(seed)
         try:
+            prefix = hidden_prefix(program, seed, rng)
+            world = start_world(program, seed, prefix)
             events = rollout(world, rng, int(rng.integers(16, 40)))
-        except AutumnError:
+        except (AutumnError, WorldtestError):
             continue
         tail = int(rng.integers(4, 8))
         objs = [e for e in candidate_events(world) if isinstance(e, tuple)]
@@ -322,7 +359,7 @@ def derive_mfp(env: str, program: Program, *, wrong: Program | None = None,
         frames = None
         for key in keys:
             try:
-                trial = replay(program, seed, events + key + [None] * tail)
+                trial = replay(program, seed, events + key + [None] * tail, prefix)
             except AutumnError:
                 continue
             last_key = len(events) + len(key) - 1
@@ -339,48 +376,43 @@ def derive_mfp(env: str, program: Program, *, wrong: Program | None = None,
         for f in frames[key_at + 1:]:
             changed |= f != frames[key_at]
         sources = []
-        for src in _candidates(program, seed, events, key_at, frames, wrong, rng):
+        for src in _candidates(program, seed, events, key_at, frames, wrong, rng, prefix):
             try:
-                sources.append((src, source_frame(program, seed, events, src, frames, wrong)))
+                sources.append((src, source_frame(program, seed, events, src, frames, wrong,
+                                                  prefix)))
             except AutumnError:
                 continue
-        before = frames[key_at]
+        before, final = frames[key_at], frames[-1]
         best = None
-        for rect in _rects(changed):
-            truth = patch(frames[-1], rect)
-            tb = border_similarity(frames[-1], rect, truth)
-            tp = persistence_similarity(before, rect, truth)
-            by_kind: dict[str, list[_Candidate]] = {}
-            seen = {truth.tobytes()}
-            hard_b = hard_p = False
+        for rect in _rects(changed) + _random_rects(final.shape, rng):
+            truth = patch(final, rect)
+            pool: dict[bytes, tuple[np.ndarray, dict[str, Any]]] = {}
             for src, frame in sources:
                 p = patch(frame, rect)
-                if p.tobytes() not in seen:
-                    seen.add(p.tobytes())
-                    # Whether each similarity-only baseline finds it at least as likely.
-                    b = border_similarity(frames[-1], rect, p) >= tb
-                    q = persistence_similarity(before, rect, p) >= tp
-                    hard_b, hard_p = hard_b or b, hard_p or q
-                    by_kind.setdefault(src["kind"], []).append(
-                        _Candidate(-(b + q), int((p != truth).sum()), repr(src), p, src, b, q))
-            score = (min(len(seen) - 1, 5), hard_b + hard_p, len(by_kind),
-                     int(changed[rect[1]:rect[1] + rect[3], rect[0]:rect[0] + rect[2]].sum()))
-            if best is None or score > best[0]:
-                best = (score, rect, truth, by_kind)
-        if best is None or best[0][0] < 5:
+                if not np.array_equal(p, truth):
+                    pool.setdefault(p.tobytes(), (p, src))
+            if len(pool) < 5:
+                continue
+            cost, chosen = _choose_distractors(before, final, rect, truth, list(pool.values()),
+                                               targets, rng)
+            x, y, w, h = rect
+            moving = int(changed[y:y + h, x:x + w].any())
+            kinds = len({src["kind"] for _, src in chosen})
+            score = (cost, -moving, -kinds)
+            if best is None or score < best[0]:
+                best = (score, rect, truth, chosen)
+        if best is None:
             continue
-        _, rect, truth, by_kind = best
-        for lst in by_kind.values():
-            lst.sort(key=_Candidate.order)
-        options = _pick_distractors(by_kind)
+        _, rect, truth, options = best
         answer = int(rng.integers(6))
         options.insert(answer, (truth, {"kind": "truth"}))
         x, y, w, h = rect
         mask = MfpMask(x=x, y=y, width=w, height=h, from_frame=key_at + 1)
         shown = [mask.apply(f) if i >= key_at + 1 else f for i, f in enumerate(frames)]
         return MfpTask(
-            id=f"{env}/mfp", env=env, family="mfp", seed=seed,
+            id=f"{env}/mfp", env=env, family="mfp", version=TASK_VERSION, seed=seed,
             derived_by=f"worldtest tasks derive v{DERIVE_VERSION}",
+            prefix=[event_text(e) for e in prefix],
             actions=[event_text(e) for e in events], frames=shown, mask=mask,
             options=[p for p, _ in options], answer=answer,
             option_sources=[s for _, s in options])
@@ -388,89 +420,147 @@ def derive_mfp(env: str, program: Program, *, wrong: Program | None = None,
                          "recording gave 5 distinct distractors)")
 
 
-_KINDS = ("tick", "perturbed", "actions", "seed", "wrong-program")
+# The offset of each scorer in the suite-wide schedule of :func:`mfp_targets`: a scorer and its
+# inverse never aim at the truth in the same task.
+_TARGET_OFFSETS = {"border": 0, "anti-border": 3, "persistence": 1, "anti-persistence": 4,
+                   "ring": 2, "anti-ring": 5, "consensus": 5, "anti-consensus": 2,
+                   "anti-persistence+consensus": 0}
 
 
-class _Candidate(NamedTuple):
-    """A distinct distractor candidate for one mask rectangle."""
+def mfp_targets(env: str, suite_envs: list[str]) -> dict[str, bool]:
+    """Which option scorers should pick the truth in ``env``'s MFP task.
 
-    hardness: int        # minus the number of similarity baselines it ties or beats the truth on
-    distance: int        # cells that differ from the truth
-    name: str            # repr of its source, the final tie-break
-    patch: np.ndarray
-    source: dict[str, Any]
-    border: bool         # the border baseline finds it at least as similar as the truth
-    persistence: bool    # the persistence baseline does
-
-    def order(self) -> tuple[int, int, str]:
-        """Hardest first, then closest to the truth, then by source."""
-        return self.hardness, self.distance, self.name
+    Over a suite sorted by name, the environment of rank i aims scorer s at the truth iff
+    ``(i + offset_s) % 6 == 0``: each scorer is aimed at the truth in one sixth of the tasks
+    (7 or 8 of 43), its chance score, and away from it in the rest, so that neither a scorer nor
+    its inverse, nor the elimination of options the scorers favour, beats chance (issue 15).
+    An environment outside ``suite_envs`` is ranked by a hash of its name.
+    """
+    names = sorted(suite_envs)
+    rank = names.index(env) if env in names else zlib.crc32(env.encode()) % 6
+    return {name: (rank + _TARGET_OFFSETS[name]) % 6 == 0 for name in MFP_SCORERS}
 
 
-def _pick_distractors(by_kind: dict[str, list[_Candidate]]
-                      ) -> list[tuple[np.ndarray, dict[str, Any]]]:
-    """Five distractors: first the ones that defeat the similarity-only baselines (one that ties
-    or beats the truth under both, else one under each), then one of each kind in turn, each
-    kind's candidates in :meth:`_Candidate.order`."""
-    pool = sorted((c for lst in by_kind.values() for c in lst), key=_Candidate.order)
-    chosen: list[_Candidate] = []
+MFP_SUBSETS = 200
+"""Distractor sets tried per mask rectangle (all of them where there are fewer)."""
 
-    def fits(c: _Candidate, border: bool, persistence: bool) -> bool:
-        return (c.border or not border) and (c.persistence or not persistence)
 
-    for want in ((True, True), (True, False), (False, True)):
-        if any(fits(c, *want) for c in chosen):
+def _random_rects(shape: tuple[int, int], rng: np.random.Generator,
+                  n: int = 6) -> list[tuple[int, int, int, int]]:
+    """``n`` seeded rectangles anywhere in the grid, sides 1..MAX_MASK: masks are not only
+    placed where something changed (issue 15)."""
+    n_h, n_w = shape
+    out = []
+    for _ in range(n):
+        w = int(rng.integers(1, min(MAX_MASK, n_w) + 1))
+        h = int(rng.integers(1, min(MAX_MASK, n_h) + 1))
+        out.append((int(rng.integers(n_w - w + 1)), int(rng.integers(n_h - h + 1)), w, h))
+    return out
+
+
+def _choose_distractors(before: np.ndarray, final: np.ndarray, rect: tuple[int, int, int, int],
+                        truth: np.ndarray, pool: list[tuple[np.ndarray, dict[str, Any]]],
+                        targets: dict[str, bool], rng: np.random.Generator
+                        ) -> tuple[float, list[tuple[np.ndarray, dict[str, Any]]]]:
+    """Five distractors from ``pool`` whose scorer picks best match ``targets``.
+
+    Tries every 5-subset of the pool, or :data:`MFP_SUBSETS` seeded ones where there are more,
+    and keeps the one with the least total |expected score - target| over the scorers of
+    :data:`~worldtest.tasks.baselines.MFP_SCORERS` (the truth placed first; a scorer's expected
+    score does not depend on where the truth stands).
+
+    Returns:
+        ``(cost, [(patch, source)] * 5)``.
+    """
+    n = len(pool)
+    if math.comb(n, 5) <= MFP_SUBSETS:
+        subsets = [list(c) for c in itertools.combinations(range(n), 5)]
+    else:
+        subsets = [sorted(rng.choice(n, 5, replace=False).tolist()) for _ in range(MFP_SUBSETS)]
+    best: tuple[float, list[int]] | None = None
+    for subset in subsets:
+        options = [truth] + [pool[i][0] for i in subset]
+        scores = option_scores([before, final], rect, 1, options)
+        cost = sum(abs(expected_score(scores[name], 0) - float(targets[name]))
+                   for name in MFP_SCORERS)
+        if best is None or cost < best[0]:
+            best = (cost, subset)
+    assert best is not None
+    return best[0], [pool[i] for i in best[1]]
+
+
+def hidden_prefix(program: Program, seed: int, rng: np.random.Generator, *,
+                  wrong: Program | None = None, trigger: str | None = None,
+                  attempts: int = 30) -> list[Event]:
+    """A test's hidden start: :data:`PREFIX_ACTIONS` policy actions from the initial state.
+
+    The prefix must leave a frame other than the initial one (so a test never starts where the
+    interaction phase started, even in a deterministic world). For CD (``wrong`` and
+    ``trigger`` given) the trigger must not hold along it, and the two programs' frames must
+    stay identical: the change is still to be found.
+
+    Raises:
+        WorldtestError: no such prefix in ``attempts`` tries.
+    """
+    from worldtest.tasks.validate import cd_rollout
+    f0 = frame_of(program.start(seed))
+    lo, hi = PREFIX_ACTIONS
+    for _ in range(attempts):
+        world = program.start(seed)
+        try:
+            events = rollout(world, rng, int(rng.integers(lo, hi + 1)))
+        except AutumnError:
             continue
-        pick = next((c for c in pool if fits(c, *want) and
-                     not any(c is d for d in chosen)), None)
-        if pick is not None:
-            chosen.append(pick)
-    for c in chosen:
-        lst = by_kind[c.source["kind"]]
-        del lst[next(i for i, d in enumerate(lst) if d is c)]
-    while len(chosen) < 5:
-        for kind in _KINDS:
-            if by_kind.get(kind) and len(chosen) < 5:
-                chosen.append(by_kind[kind].pop(0))
-    return [(c.patch, c.source) for c in chosen]
+        if np.array_equal(frame_of(world), f0):
+            continue
+        if wrong is not None and trigger is not None:
+            try:
+                if cd_rollout(program, wrong, trigger, seed, events) != (None, None):
+                    continue
+            except AutumnError:
+                continue
+        return events
+    raise WorldtestError(f"no hidden prefix of {lo}..{hi} actions leaves the initial frame "
+                         f"in {attempts} tries")
 
 
 # -- planning -----------------------------------------------------------------------------------
 def derive_planning(env: str, program: Program, *, attempts: int = 60,
-                    min_actions: int = 3) -> PlanningTask:
+                    horizon: int = PLANNING_HORIZON) -> PlanningTask:
     """Derive the planning task of ``env`` (see the module docstring).
 
-    Difficulty is spread over the suite: breadth-first search enumerates the states reachable
-    from the start within ``DERIVE_LAYER_NODES`` states and ``DERIVE_LAYER_TICKS`` ticks; a target depth is drawn uniformly from
-    ``min_actions`` to the deepest complete layer, and the goal is a window of a state at that
-    depth. A world whose reachable states branch too fast for that (fewer than ``min_actions``
-    complete layers) gets a goal from a short rule-exercising rollout instead. Either way the
-    stored plan is the shortest search finds for the masked goal.
+    The test starts after a hidden prefix (:func:`hidden_prefix`). Goals come from a state at a
+    drawn depth of at least :data:`PLAN_MIN_ACTIONS` of the breadth-first layers from that start
+    (where the world's states are few enough to enumerate that deep), or from the end of a
+    rule-exercising rollout of :data:`PLAN_ROLLOUT` actions; the goal is a window of at most
+    ``GOAL_WINDOW`` x ``GOAL_WINDOW`` over the cells the actions changed (and waiting alone
+    would not). A goal is rejected when its shortest plan is shorter than
+    :data:`PLAN_MIN_ACTIONS`, or when any sequence of the open-loop battery
+    (:func:`~worldtest.tasks.baselines.open_loop_sequences`) reaches it within ``horizon``.
+    ``optimal_actions`` is the length of the shortest plan search finds; where the search budget
+    could not prove it shortest, ``lower_bound`` records the length below which search proved
+    that no plan exists.
 
     Raises:
-        WorldtestError: no goal with a verified shortest plan was found.
+        WorldtestError: no goal was found in ``attempts`` tries.
     """
     seed, rng = task_seed(env, "planning"), task_rng(env, "planning")
-    start = program.start(seed)
+    prefix = hidden_prefix(program, seed, rng)
+    start = start_world(program, seed, prefix)
     f0 = frame_of(start)
     layers, complete = bfs_layers(start, max_nodes=DERIVE_LAYER_NODES,
                                   max_ticks=DERIVE_LAYER_TICKS)
-    # Frames of waiting alone, as long as any goal's actions (a layer's depth, or a rollout's
-    # at most MAX_ROLLOUT actions).
-    passive = replay(program, seed, [None] * max(complete, MAX_ROLLOUT))
+    # Frames of waiting alone, as long as any goal's actions.
+    passive = replay(program, seed, [None] * max(complete, PLAN_ROLLOUT[1]), prefix)
     for attempt in range(attempts):
-        if complete >= min_actions and attempt < attempts // 2:
-            # Early attempts insist on a plan near the drawn depth (so the suite spreads over
-            # difficulty); later ones take any plan of at least min_actions.
-            depth = int(rng.integers(min_actions, complete + 1))
-            shortest = max(min_actions, depth * 2 // 3) if attempt < attempts // 4 \
-                else min_actions
+        if complete >= PLAN_MIN_ACTIONS and attempt % 2 == 0:
+            depth = int(rng.integers(PLAN_MIN_ACTIONS, complete + 1))
             world, events = layers[depth][int(rng.integers(len(layers[depth])))]
         else:
-            shortest = min_actions
             world = start.copy()
             try:
-                events = rollout(world, rng, int(rng.integers(3, MAX_ROLLOUT + 1)))
+                events = rollout(world, rng, int(rng.integers(PLAN_ROLLOUT[0],
+                                                              PLAN_ROLLOUT[1] + 1)))
             except AutumnError:
                 continue
         final = frame_of(world)
@@ -479,28 +569,152 @@ def derive_planning(env: str, program: Program, *, attempts: int = 60,
         changed = (final != f0) & (final != passive[len(events)])
         if not changed.any():
             continue
-        x, y, w, h = _window(changed, rng, GOAL_WINDOW)
-        mask = np.zeros_like(f0)
-        mask[y:y + h, x:x + w] = changed[y:y + h, x:x + w]
-        clicks = [(e[1], e[2]) for e in events if isinstance(e, tuple)]
+        mask = _goal_mask(changed, _window(changed, rng, GOAL_WINDOW))
+        test = goal_test(final, mask)
+        witness = _first_meeting(start, list(events), test)
+        if witness is None or len(witness) < PLAN_MIN_ACTIONS:
+            continue
+        if open_loop_reaches(start, test, mask, horizon, seed) is not None:
+            continue  # reached without looking at the screen: not a planning problem
+        clicks = [(e[1], e[2]) for e in witness if isinstance(e, tuple)]
         clicks += [(int(cx), int(cy)) for cy, cx in zip(*np.nonzero(mask))]
-        result = bfs(start, goal_test(final, mask), max_depth=len(events),
-                     max_nodes=DERIVE_PLAN_NODES, max_ticks=DERIVE_PLAN_TICKS,
-                     extra_cells=clicks)
-        if result.plan is None or not result.exhausted or len(result.plan) < shortest \
-                or all(e is None for e in result.plan):
-            continue  # unreachable in budget, trivial, or reached by waiting alone
+        result = bfs(start, test, max_depth=len(witness) - 1, max_nodes=DERIVE_PLAN_NODES,
+                     max_ticks=DERIVE_PLAN_TICKS, extra_cells=clicks)
+        lower_bound = None
+        if result.plan is not None:
+            witness = list(result.plan)  # breadth-first: the shortest
+        elif not result.exhausted:
+            lower_bound = result.depth_done + 1
+        if len(witness) < PLAN_MIN_ACTIONS or all(e is None for e in witness):
+            continue
         return PlanningTask(
-            id=f"{env}/planning", env=env, family="planning", seed=seed,
+            id=f"{env}/planning", env=env, family="planning", version=TASK_VERSION, seed=seed,
             derived_by=f"worldtest tasks derive v{DERIVE_VERSION}",
-            goal=final, mask=mask, optimal_actions=len(result.plan),
-            plan=[event_text(e) for e in result.plan])
+            prefix=[event_text(e) for e in prefix],
+            goal=final, mask=mask, optimal_actions=len(witness), lower_bound=lower_bound,
+            plan=[event_text(e) for e in witness])
     raise WorldtestError(f"{env}: could not derive a planning task in {attempts} attempts")
 
 
-def derive(root: Path, envs: list[str] | None = None, *, families: tuple[str, ...] = ("mfp",
-           "planning"), echo: Any = print) -> list[Path]:
-    """Derive and write the MFP and planning tasks of every environment (or ``envs``).
+def _goal_mask(changed: np.ndarray, rect: tuple[int, int, int, int]) -> np.ndarray:
+    """The goal mask: the changed cells inside ``rect`` and their 4-neighbours.
+
+    The neighbours keep what surrounds the change as it is in the goal (often background):
+    a goal of bare coloured cells is met by accident in busy worlds (issue 15 found open-loop
+    sequences reaching 12 of 43 goals of derivation v2).
+
+    Returns:
+        ``uint8`` (H, W) of 0/1.
+    """
+    x, y, w, h = rect
+    core = np.zeros_like(changed)
+    core[y:y + h, x:x + w] = changed[y:y + h, x:x + w]
+    grown = core.copy()
+    grown[1:] |= core[:-1]
+    grown[:-1] |= core[1:]
+    grown[:, 1:] |= core[:, :-1]
+    grown[:, :-1] |= core[:, 1:]
+    return grown.astype(np.uint8)
+
+
+def _first_meeting(start: World, events: list[Event], test: Any) -> list[Event] | None:
+    """``events`` cut at the first tick after which ``test`` holds, or None if it never does."""
+    world = start.copy()
+    for i, ev in enumerate(events):
+        try:
+            world.step(ev)
+        except AutumnError:
+            return None
+        if test(world):
+            return events[:i + 1]
+    return None
+
+
+def open_loop_reaches(start: World, test: Any, mask: np.ndarray, horizon: int,
+                      seed: int) -> str | None:
+    """The first sequence of the open-loop battery that meets ``test`` from ``start``.
+
+    Args:
+        start: the test's start (not modified).
+        test: the goal predicate (:func:`worldtest.search.goal_test`).
+        mask: the goal mask, ``uint8`` (H, W) (its cells are clicked by one sequence).
+        horizon: ticks each sequence runs at most.
+        seed: seeds the random sequences.
+
+    Returns:
+        The sequence's name (:func:`~worldtest.tasks.baselines.open_loop_sequences`), or None
+        when none reaches the goal. A constant-input sequence stops early once its world
+        repeats a state (it cycles from there on).
+    """
+    for name, events in open_loop_sequences(start.grid_size, mask, horizon, seed).items():
+        world = start.copy()
+        constant = name.startswith("hold-") or name == "noop"
+        seen = set()
+        for ev in events:
+            try:
+                world.step(ev)
+            except AutumnError:
+                break
+            if test(world):
+                return name
+            if constant:
+                key = world.state_key(("click",))
+                if key in seen:
+                    break
+                seen.add(key)
+    return None
+
+
+def derive_cd_start(env: str, program: Program, wrong: Program, task: CdTask) -> CdTask:
+    """The hand-written CD ``task`` with derivation v3's test start: the task seed and a hidden
+    prefix along which the trigger never holds (:func:`hidden_prefix`); everything written by
+    hand (wrong program, trigger, change) is kept.
+
+    Raises:
+        WorldtestError: no such prefix was found.
+    """
+    seed, rng = task_seed(env, "cd"), task_rng(env, "cd")
+    prefix = hidden_prefix(program, seed, rng, wrong=wrong, trigger=task.trigger)
+    made = task.model_copy(update={"seed": seed, "version": TASK_VERSION,
+                                   "prefix": [event_text(e) for e in prefix]})
+    made._path = task.path
+    return made
+
+
+def derive_env(suite: Any, env: str, families: tuple[str, ...] = FAMILIES_DERIVED
+               ) -> list[tuple[Path, Any]]:
+    """Derive the tasks of one environment of ``suite`` (a :class:`worldtest.suite.Suite`).
+
+    Returns:
+        ``(path, task)`` for each task made, in ``families`` order; CD only where its
+        hand-written ``cd.json`` and ``cd_wrong.sexp`` exist.
+
+    Raises:
+        WorldtestError: a task could not be derived.
+    """
+    from worldtest.autumn import load_program
+    program = suite.program(env)
+    wrong_path = suite.task_path(env, "cd").parent / "cd_wrong.sexp"
+    wrong = load_program(str(wrong_path)) if wrong_path.exists() else None
+    out = []
+    for family in families:
+        if family == "mfp":
+            task = derive_mfp(env, program, wrong=wrong,
+                              targets=mfp_targets(env, list(suite.envs)))
+        elif family == "planning":
+            task = derive_planning(env, program)
+        else:
+            if wrong is None or not suite.task_path(env, "cd").exists():
+                continue
+            task = derive_cd_start(env, program, wrong, suite.task(env, "cd"))
+        out.append((suite.task_path(env, family), task))
+    return out
+
+
+def derive(root: Path, envs: list[str] | None = None, *,
+           families: tuple[str, ...] = FAMILIES_DERIVED, echo: Any = print) -> list[Path]:
+    """Derive and write the tasks of every environment (or ``envs``): MFP and planning from the
+    program, and the test start (seed and hidden prefix) of each hand-written CD task.
 
     Returns:
         The task files written.
@@ -510,20 +724,11 @@ def derive(root: Path, envs: list[str] | None = None, *, families: tuple[str, ..
     names = envs or sorted(suite.envs)
     written = []
     for env in names:
-        program = suite.program(env)
-        wrong_path = suite.task_path(env, "cd").parent / "cd_wrong.sexp"
-        wrong = None
-        if wrong_path.exists():
-            from worldtest.autumn import load_program
-            wrong = load_program(str(wrong_path))
-        for family in families:
-            task = derive_mfp(env, program, wrong=wrong) if family == "mfp" else \
-                derive_planning(env, program)
-            path = suite.task_path(env, family)
+        for path, task in derive_env(suite, env, families):
             save_task(task, path)
             written.append(path)
             echo(f"{path}: derived ({_summary(task)})")
-        if not wrong_path.exists():
+        if not (suite.task_path(env, "cd").parent / "cd_wrong.sexp").exists():
             echo(f"{env}: no CD task yet: write tasks/{env}/cd_wrong.sexp (the program with one "
                  "rule changed) and tasks/{env}/cd.json (its trigger) by hand")
     return written
@@ -534,4 +739,8 @@ def _summary(task: Any) -> str:
         m = task.mask
         return (f"{len(task.actions)} actions, mask {m.width}x{m.height} at ({m.x},{m.y}) from "
                 f"frame {m.from_frame}, answer {task.answer}")
-    return f"optimal_actions {task.optimal_actions}, {int(task.mask.sum())} goal cells"
+    if task.family == "cd":
+        return f"hidden prefix of {len(task.prefix)} actions"
+    bound = "" if task.lower_bound is None else f" (at least {task.lower_bound})"
+    return (f"optimal_actions {task.optimal_actions}{bound}, {int(task.mask.sum())} goal "
+            f"cells, prefix {len(task.prefix)}")

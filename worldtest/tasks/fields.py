@@ -98,8 +98,9 @@ class FieldError(ValueError):
         self.message = message
 
 
-def program_actions(actions: list[str], field: str, grid_size: int) -> list[str]:
-    """Canonicalise a list of one-tick program actions (noop, arrows, click X Y)."""
+def program_actions(actions: list[str], field: str, grid_size: int | None) -> list[str]:
+    """Canonicalise a list of one-tick program actions (noop, arrows, click X Y); clicks are
+    checked against ``grid_size`` when it is known."""
     out = []
     for i, text in enumerate(actions):
         try:

@@ -24,8 +24,13 @@ protocol section 5) and a mask as rows of 0/1 integers; saving always writes the
 In memory, grids are read-only ``np.ndarray`` of ``uint8``, shape (H, W).
 
 Common fields: ``schema_version`` (1), ``id`` (``<env>/<family>``), ``env``, ``family``,
-``version`` (bumped when the task changes; records carry it), ``seed`` (the task seed: the seed
-the task was derived and validated with), ``derived_by`` (free-text provenance).
+``version`` (bumped when the task changes; records carry it), ``seed`` (the test seed: every
+family's test phase runs the program with it; the seed the task was derived and validated
+with), ``derived_by`` (free-text provenance), ``prefix`` (the test's hidden start: program
+actions, one tick each, run from the initial state with ``seed`` before the test phase's frame
+0; MFP recordings, planning starts and CD tests all begin after it; empty for tasks imported
+from the reference harness, whose tests start at the initial state; protocol section 1 and
+``docs/protocol.md``).
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from pydantic import (
     model_validator,
 )
 
+from worldtest.env import parse_action
 from worldtest.errors import TaskFileError
 from worldtest.palette import MASK
 from worldtest.tasks.fields import BitGrid, FieldError, Grid, program_actions
@@ -84,13 +90,19 @@ class _TaskBase(BaseModel):
     version: int = Field(default=1, ge=1)
     seed: int
     derived_by: str = ""
+    prefix: list[str] = Field(default_factory=list)
     _path: Path | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _check_id(self) -> _TaskBase:
         if self.id != f"{self.env}/{self.family}":
             raise FieldError("id", f"expected {self.env + '/' + self.family!r}, got {self.id!r}")
+        object.__setattr__(self, "prefix", program_actions(self.prefix, "prefix", None))
         return self
+
+    def prefix_events(self) -> list[Any]:
+        """:attr:`prefix` as interpreter events (None, an arrow, ``("click", x, y)``)."""
+        return [parse_action(text).event for text in self.prefix]
 
     @property
     def path(self) -> Path | None:
@@ -206,13 +218,17 @@ class PlanningTask(_TaskBase):
         goal: the goal frame, ``uint8`` (H, W).
         mask: ``uint8`` (H, W) of 0/1; 1 = this cell must equal the goal (at least one 1).
         optimal_actions: length of the shortest plan the validator found (test actions = ticks).
-        plan: a witness plan of exactly that length (program actions, canonical text).
+        lower_bound: None when search proved ``optimal_actions`` shortest; else the length
+            below which search proved no plan exists (its budget ran out before the witness's
+            length), so the true shortest plan lies in ``lower_bound..optimal_actions``.
+        plan: a witness plan of exactly ``optimal_actions`` actions (canonical text).
     """
 
     family: Literal["planning"] = "planning"
     goal: Grid
     mask: BitGrid
     optimal_actions: int = Field(ge=1)
+    lower_bound: int | None = Field(default=None, ge=1)
     plan: list[str]
 
     @model_validator(mode="after")
@@ -225,6 +241,12 @@ class PlanningTask(_TaskBase):
             raise FieldError("mask", "expected at least one 1 (a cell the goal constrains)")
         if (self.goal[self.mask == 1] == MASK).any():
             raise FieldError("goal", "a cell under mask 1 is 0 (mask), which no frame can match")
+        if self.lower_bound is not None and self.lower_bound > self.optimal_actions:
+            raise FieldError(
+                "lower_bound",
+                f"expected at most optimal_actions = {self.optimal_actions}, "
+                f"got {self.lower_bound}",
+            )
         if len(self.plan) != self.optimal_actions:
             raise FieldError(
                 "plan",

@@ -1,7 +1,7 @@
 """The planning test phase (protocol section 3.2).
 
-The same program runs from its initial state with the task's seed (the seed its goal was derived
-and validated for; the protocol layer passes it). Actions: ``noop``, the
+The same program runs with the task's seed (the seed its goal was derived and validated for),
+from the state its hidden ``prefix`` leads to (the initial state when the prefix is empty). Actions: ``noop``, the
 arrows, ``click X Y`` (each exactly one tick) and ``quit``; no ``reset``, no ``go-to-test``.
 After every tick the frame is compared with the goal on every cell where the mask is 1 (exact
 palette-index equality); the first match ends the phase with success. ``quit``, or the horizon
@@ -110,24 +110,30 @@ class PlanningPhase(TestPhase):
         }
 
 
-def start(task: PlanningTask, program: Any, settings: Any = None, seed: int = 0) -> PlanningPhase:
-    """Start the planning test phase: the program from its initial state with ``seed``.
+def start(
+    task: PlanningTask, program: Any, settings: Any = None, seed: int | None = None
+) -> PlanningPhase:
+    """Start the planning test phase: the program with the test seed, after the task's prefix.
 
     Args:
         task: the planning task.
         program: the environment's compiled program.
         settings: unused (one test action is always one tick, protocol section 2).
-        seed: the seed to start from; the protocol layer passes the task seed (protocol
-            section 3.2 says the episode's seed; in the reference harness the two coincide).
+        seed: the seed to start from; None (what the protocol passes) means the task seed, for
+            which the goal was derived and validated (in the reference harness the episode and
+            the task share one seed; ``docs/protocol.md`` section 2).
 
     Raises:
         TypeError: ``task`` is not a :class:`PlanningTask`.
         TaskFileError: the goal's shape differs from the program's frames.
-        AutumnError: the program fails while loading.
+        AutumnError: the program fails while loading or during the prefix.
     """
     if not isinstance(task, PlanningTask):
         raise TypeError(f"expected a PlanningTask, got {type(task).__name__}")
-    env = AutumnEnv(program, seed, ticks_per_action=1)
+    env = AutumnEnv(
+        program, task.seed if seed is None else seed, ticks_per_action=1,
+        prefix=task.prefix_events(),
+    )
     if env.frame.shape != task.goal.shape:
         raise TaskFileError(
             task.path or "<memory>",

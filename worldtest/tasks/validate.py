@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from worldtest.autumn import Program, World, load_program
-from worldtest.env import frame_of, parse_action
+from worldtest.env import frame_of, parse_action, start_world
 from worldtest.errors import ActionError, AutumnError, WorldtestError
 from worldtest.search import Event, bfs, goal_test
 
@@ -78,13 +78,27 @@ def _first_diff(a: list[np.ndarray], b: list[np.ndarray]) -> int | None:
     return None
 
 
+# -- the test's start ------------------------------------------------------------------------------
+def _validate_start(task: Any, program: Program) -> list[Problem]:
+    """A hidden prefix must leave a frame other than the initial one (docs/protocol.md, 2): a
+    test that starts where the interaction phase started can be passed from memory."""
+    if not task.prefix:
+        return []
+    shown = frame_of(start_world(program, task.seed, parse_events(task.prefix)))
+    if np.array_equal(shown, frame_of(program.start(task.seed))):
+        return [Problem(task.id, "prefix", "leaves the initial frame: the test would start "
+                        "where the interaction phase starts")]
+    return []
+
+
 # -- MFP ----------------------------------------------------------------------------------------
 def _validate_mfp(task: Any, program: Program, wrong: Program | None) -> list[Problem]:
     from worldtest.tasks.derive import patch, replay, source_patch
     p: list[Problem] = []
     tid = task.id
     events = parse_events(task.actions)
-    frames = replay(program, task.seed, events)
+    prefix = parse_events(task.prefix)
+    frames = replay(program, task.seed, events, prefix)
     m = task.mask
     rect = (m.x, m.y, m.width, m.height)
     for i, (shown, real) in enumerate(zip(task.frames, frames)):
@@ -114,7 +128,8 @@ def _validate_mfp(task: Any, program: Program, wrong: Program | None) -> list[Pr
                 p.append(Problem(tid, f"option_sources.{i}", "the truth must be the answer"))
                 continue
             try:
-                again = source_patch(program, task.seed, events, src, rect, frames, wrong)
+                again = source_patch(program, task.seed, events, src, rect, frames, wrong,
+                                     prefix)
             except (WorldtestError, AutumnError) as e:
                 p.append(Problem(tid, f"option_sources.{i}", str(e).splitlines()[0]))
                 continue
@@ -127,7 +142,7 @@ def _validate_mfp(task: Any, program: Program, wrong: Program | None) -> list[Pr
 def _validate_planning(task: Any, program: Program) -> list[Problem]:
     p: list[Problem] = []
     tid = task.id
-    start = program.start(task.seed)
+    start = start_world(program, task.seed, parse_events(task.prefix))
     test = goal_test(task.goal, task.mask)
     if test(start):
         return [Problem(tid, "goal", "already met at tick 0")]
@@ -145,25 +160,33 @@ def _validate_planning(task: Any, program: Program) -> list[Problem]:
     if task.optimal_actions > HORIZON:
         p.append(Problem(tid, "optimal_actions", f"{task.optimal_actions} exceeds the default "
                          f"horizon {HORIZON}"))
-    if task.optimal_actions > 1:
+    # What search must prove: no plan shorter than optimal_actions, or, where the derivation's
+    # budget could not prove that, none shorter than lower_bound.
+    proven = task.optimal_actions if task.lower_bound is None else task.lower_bound
+    field = "optimal_actions" if task.lower_bound is None else "lower_bound"
+    if proven > 1:
         from worldtest.tasks.derive import MAX_PLAN_NODES
         clicks = [(e[1], e[2]) for e in events if isinstance(e, tuple)]
         clicks += [(int(x), int(y)) for y, x in zip(*np.nonzero(task.mask))]
-        shorter = bfs(start, test, max_depth=task.optimal_actions - 1,
+        shorter = bfs(start, test, max_depth=proven - 1,
                       max_nodes=MAX_PLAN_NODES, extra_cells=clicks)
         if shorter.plan is not None:
-            p.append(Problem(tid, "optimal_actions", f"a plan of {len(shorter.plan)} actions "
-                             f"exists, shorter than {task.optimal_actions}"))
+            p.append(Problem(tid, field, f"a plan of {len(shorter.plan)} actions "
+                             f"exists, shorter than {proven}"))
         elif not shorter.exhausted:
-            p.append(Problem(tid, "optimal_actions", f"search budget ({MAX_PLAN_NODES} nodes) "
-                             "ran out before proving no shorter plan exists"))
+            p.append(Problem(tid, field, f"search budget ({MAX_PLAN_NODES} nodes) "
+                             f"ran out before proving no plan shorter than {proven} exists"))
     return p
 
 
 # -- CD -----------------------------------------------------------------------------------------
 def cd_rollout(original: Program, wrong: Program, trigger: str, seed: int,
-               events: list[Event]) -> tuple[int | None, int | None]:
+               events: list[Event], prefix: list[Event] | tuple[Event, ...] = ()
+               ) -> tuple[int | None, int | None]:
     """Run both programs in lock-step and time the trigger as the CD test phase does.
+
+    Both start from ``seed`` after the hidden ``prefix`` (the test's frame 0 is the frame after
+    it; frame and tick numbers count from there).
 
     Returns:
         ``(first differing frame, T)``, None where nothing happened. T comes from the
@@ -171,7 +194,8 @@ def cd_rollout(original: Program, wrong: Program, trigger: str, seed: int,
         between-steps check of the frame where the programs first differ or of the last frame.
         A sound trigger gives first differing frame in ``{T - 1, T}`` (protocol 3.3's window).
     """
-    a, b = original.start(seed), wrong.start(seed, trigger=trigger)
+    a = start_world(original, seed, prefix)
+    b = start_world(wrong, seed, prefix, trigger=trigger)
     diff = T = None
     for i in range(1, len(events) + 1):
         try:
@@ -186,8 +210,8 @@ def cd_rollout(original: Program, wrong: Program, trigger: str, seed: int,
             break
     if T is None and b.condition(trigger):
         T = (diff if diff is not None else len(events)) + 1
-    if diff is None and not np.array_equal(frame_of(original.start(seed)),
-                                           frame_of(wrong.start(seed))):
+    if diff is None and not np.array_equal(frame_of(start_world(original, seed, prefix)),
+                                           frame_of(start_world(wrong, seed, prefix))):
         diff = 0
     return diff, T
 
@@ -219,21 +243,25 @@ def _validate_cd(task: Any, program: Program, wrong: Program | None) -> list[Pro
     p: list[Problem] = []
     if wrong.source.text == program.source.text:
         p.append(Problem(tid, "wrong_program", "is identical to the environment's program"))
+    prefix = parse_events(task.prefix)
     try:
-        start = wrong.start(task.seed)
+        if prefix and cd_rollout(program, wrong, task.trigger, task.seed, prefix) != (None, None):
+            p.append(Problem(tid, "prefix", "the trigger holds, or the programs differ, along "
+                             "the hidden prefix: the change shows before the test starts"))
+        start = start_world(wrong, task.seed, prefix)
         fires_now = start.condition(task.trigger)
     except AutumnError as e:
         return p + [Problem(tid, "trigger", str(e).splitlines()[0])]
     if fires_now:
         p.append(Problem(tid, "trigger", "holds at frame 0: the change needs no interaction"))
-    start = wrong.start(task.seed, trigger=task.trigger)
+    start = start_world(wrong, task.seed, prefix, trigger=task.trigger)
     found = bfs(start, lambda w: w.triggered or w.condition(task.trigger), max_depth=40,
                 max_nodes=20_000)
     if found.plan is None:
         p.append(Problem(tid, "trigger", "no plan of at most 40 actions fires it (search budget "
                          f"{found.nodes} nodes)"))
     else:
-        diff, T = cd_rollout(program, wrong, task.trigger, task.seed, found.plan)
+        diff, T = cd_rollout(program, wrong, task.trigger, task.seed, found.plan, prefix)
         if not _cd_sound(diff, T) or diff is None:
             p.append(Problem(tid, "trigger", f"on the plan that fires it (T = {T}), the programs "
                              f"first differ at frame {diff}, not at T - 1 or T"))
@@ -243,15 +271,15 @@ def _validate_cd(task: Any, program: Program, wrong: Program | None) -> list[Pro
         # Random rollouts from scratch (other seeds on odd r), and, on every third, a prefix of
         # the firing plan followed by random actions, to exercise the states around the change.
         seed = task.seed if r % 2 == 0 else int(rng.integers(1, 2**31))
-        prefix: list[Event] = []
+        lead: list[Event] = []
         if plan and r % 3 == 2:
             seed = task.seed
-            prefix = plan[:int(rng.integers(max(len(plan) - 6, 0), len(plan) + 1))]
-        world = wrong.start(seed)
-        for ev in prefix:
+            lead = plan[:int(rng.integers(max(len(plan) - 6, 0), len(plan) + 1))]
+        world = start_world(wrong, seed, prefix)
+        for ev in lead:
             world.step(ev)
-        events = prefix + _random_events(world, rng, CD_ROLLOUT_LENGTH)
-        diff, T = cd_rollout(program, wrong, task.trigger, seed, events)
+        events = lead + _random_events(world, rng, CD_ROLLOUT_LENGTH)
+        diff, T = cd_rollout(program, wrong, task.trigger, seed, events, prefix)
         if not _cd_sound(diff, T):
             p.append(Problem(tid, "trigger", f"random rollout {r} (seed {seed}, "
                              f"{len(events)} actions): the programs first differ at frame "
@@ -277,12 +305,13 @@ def validate_task(suite: Any, env: str, family: str, *, oracle: bool = True) -> 
         except AutumnError as e:
             return [Problem(tid, "wrong_program", str(e).splitlines()[0])]
     try:
+        problems = _validate_start(task, program)
         if family == "mfp":
-            problems = _validate_mfp(task, program, wrong)
+            problems += _validate_mfp(task, program, wrong)
         elif family == "planning":
-            problems = _validate_planning(task, program)
+            problems += _validate_planning(task, program)
         else:
-            problems = _validate_cd(task, program, wrong)
+            problems += _validate_cd(task, program, wrong)
     except (AutumnError, ActionError) as e:
         return [Problem(tid, "replay", str(e).splitlines()[0])]
     if oracle and not problems:

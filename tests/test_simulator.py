@@ -129,3 +129,44 @@ def test_simulator_says_when_it_cannot_identify_the_world(suite):
     assert text.split()[0] in {"noop", "left", "right", "up", "down", "click"}
     usage = agent.usage()
     assert usage["identified"] is False and usage["note"] == "no world shows the test's frame 0"
+
+
+PREFIX = ["right", "down", "down", "noop"]  # the dot ends at (1, 2) with t = 4
+
+
+@pytest.fixture(scope="module")
+def prefixed(tmp_path_factory):
+    """The tiny suite with every test behind a hidden prefix and a 32-bit task seed."""
+    from tiny_suite import MFP_ACTIONS, MFP_ANSWER, MFP_MASK, cd_task, planning_task, run_frames
+
+    from worldtest.tasks.models import MfpTask, save_task
+
+    root = make_suite(tmp_path_factory.mktemp("prefixed"))
+    frames = run_frames(PREFIX + MFP_ACTIONS)[len(PREFIX):]
+    truth = np.array(MFP_MASK.region(frames[-1]))
+    options = [np.full((2, 2), c, dtype=np.uint8) for c in (1, 10, 5, 9, 8)]
+    options.insert(MFP_ANSWER, truth)
+    shown = [f if i < MFP_MASK.from_frame else MFP_MASK.apply(f) for i, f in enumerate(frames)]
+    seed = 3_987_654_321
+    mfp = MfpTask(id="dot/mfp", env="dot", seed=seed, derived_by="tests", actions=MFP_ACTIONS,
+                  frames=shown, mask=MFP_MASK, options=options, answer=MFP_ANSWER,
+                  prefix=PREFIX)
+    tasks = root / "tasks" / "dot"
+    save_task(mfp, tasks / "mfp.json")
+    save_task(planning_task().model_copy(update={"seed": seed, "prefix": PREFIX}),
+              tasks / "planning.json")
+    save_task(cd_task().model_copy(update={"seed": seed, "prefix": PREFIX}), tasks / "cd.json")
+    return Suite(root)
+
+
+@pytest.mark.parametrize("family", ["mfp", "planning", "cd"])
+def test_simulator_finds_the_hidden_start(prefixed, family):
+    task = prefixed.task("dot", family)
+    assert task.prefix == PREFIX
+    record = run_episode(_Blindfolded(), prefixed.spec("dot"), prefixed.program("dot"), task,
+                         Settings(budget=40, horizon=60, ticks_per_action=2), 42,
+                         rng=np.random.default_rng(0))
+    assert record.status == "ok", record.error
+    assert record.usage["identified"] is True
+    assert record.usage["particles"] >= 1 or family == "cd"
+    assert record.score >= (0.98 if family == "cd" else 1), (record.outcome, record.usage)

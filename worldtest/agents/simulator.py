@@ -229,10 +229,13 @@ class SimulatorAgent:
     # -- CD -------------------------------------------------------------------------------------
     def _cd(self, obs: Observation) -> str:
         if self.claim is not None:
-            if "choose-frame K" in obs.offered and not self.chosen:
-                self.chosen = True
-                return f"choose-frame {self.claim}"
-            return "submit"
+            if "choose-frame K" in obs.offered:
+                if not self.chosen:
+                    self.chosen = True
+                    return f"choose-frame {self.claim}"
+                return "submit"
+            # found-change is offered once 3 ticks have run in the test phase
+            return "found-change" if "found-change" in obs.offered else "noop"
         if obs.first:
             self._begin(obs.frame)
         else:

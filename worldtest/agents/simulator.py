@@ -62,7 +62,7 @@ _TRACK_RUNS = 60_000  # tick runs the filtering of one test phase may spend
 _AFTER_FIRST = 3_000  # tick runs spent looking for other matches after the first one
 _RESERVE = 3  # found-change, choose-frame K, submit
 _UNEXPLAINED = "no world explains the frames seen"
-_SAMPLED = "sampled draws lost the world: no more inference"
+_SAMPLED = "no world explains the frames seen (sampled draws: this proves nothing)"
 _SPENT = "compute budget spent: no more inference"
 
 
@@ -119,7 +119,7 @@ class SimulatorAgent:
         """Pull matches of frame 0 from the search and keep those that explain every frame seen
         since (all segments between resets); True when some do, else the belief is None."""
         runs = min(runs, self.budget)
-        spent, kept, worlds = 0, [], []
+        spent, kept, worlds, exact = 0, [], [], True
         while spent < runs and not self.search.exhausted and not kept:
             before = self.search.runs
             batch = self.search.more(runs - spent, after_first=_AFTER_FIRST, most=MATCHES)
@@ -129,7 +129,9 @@ class SimulatorAgent:
                 belief = None
                 for segment in self.segments:
                     belief = ParticleBelief([Particle(world.copy(), 1.0)], self.rng)
-                    if not all(belief.step(ev, f, seen) for ev, f, seen in segment):
+                    ok = all(belief.step(ev, f, seen) for ev, f, seen in segment)
+                    exact &= belief.exact
+                    if not ok:
                         belief = None
                         break
                 if belief is not None:
@@ -142,12 +144,15 @@ class SimulatorAgent:
         total = sum(p.weight for p in kept)
         self.belief = ParticleBelief([Particle(p.world, p.weight / total) for p in kept],
                                      self.rng)
+        self.belief.exact = exact  # sampled draws in the replay: the belief may miss the truth
         self.note = None
         return True
 
     def _observe(self, event: Any, frame: np.ndarray, seen: np.ndarray | None = None) -> bool:
-        """One observed tick: filter the belief (searching again once it empties)."""
+        """One observed tick: filter the belief; once it empties, search again for frame-0
+        worlds that explain every frame seen (within the budget)."""
         self.segments[-1].append((event, frame, seen))
+        exact = True
         if self.belief is not None:
             before = self.belief.runs
             alive = self.belief.step(event, frame, seen)
@@ -157,12 +162,11 @@ class SimulatorAgent:
                 return False
             if alive:
                 return True
-        if self.belief is not None and not self.belief.exact:
-            self.belief, self.note = None, _SAMPLED
-            return False
-        if not self.identified or self.note in (_SAMPLED, _SPENT):
-            return False  # frame 0 had no match, or inference stopped: no search again
-        return self._replenish(SEARCH_RUNS // 2, _UNEXPLAINED)
+            exact = self.belief.exact
+        if not self.identified or self.note == _SPENT:
+            return False  # frame 0 had no match, or the budget is spent: no search again
+        # Only an exact belief proves that no world explains the frame (CD claims on that).
+        return self._replenish(SEARCH_RUNS // 2, _UNEXPLAINED if exact else _SAMPLED)
 
     def _restart(self) -> None:
         """A reset in the CD test: back to the test's frame 0."""
@@ -183,8 +187,10 @@ class SimulatorAgent:
         self._begin(self.frames[0][1])
         for t in range(1, last + 1):
             action, grid = self.frames[t]
-            if not self._observe(event_of(action), grid, grid != MASK):
-                break
+            before = list(self.belief.particles) if self.belief is not None else []
+            if not self._observe(event_of(action), grid, grid != MASK) and before:
+                self._nearest(before, event_of(action), grid, grid != MASK)
+                self.note = f"recording frame {t} not explained: the nearest worlds kept"
         if self.belief is None:
             return f"choose {int(self.rng.integers(len(obs.options)))}"
         hole = self.frames[last][1] == MASK
@@ -195,6 +201,22 @@ class SimulatorAgent:
                 agree = np.mean(patch == option.reshape(-1))
                 mass[i] += p.weight * (1.0 if agree == 1.0 else 1e-6 * agree)
         return f"choose {int(np.argmax(mass))}"
+
+    def _nearest(self, particles: list[Particle], event: Any, frame: np.ndarray,
+                 seen: np.ndarray) -> None:
+        """Approximate filtering once no world explains a frame: step ``particles`` and keep
+        those nearest ``frame`` on the ``seen`` cells (MFP only: it must still choose)."""
+        belief = ParticleBelief(particles, self.rng)
+        moved = belief.predict(event, (frame, seen))
+        if not moved:
+            self.belief = None
+            return
+        dist = [int(np.count_nonzero(frame_of(p.world)[seen] != frame[seen])) for p in moved]
+        kept = [p for p, d in zip(moved, dist, strict=True) if d == min(dist)]
+        total = sum(p.weight for p in kept) or 1.0
+        self.belief = ParticleBelief([Particle(p.world, p.weight / total or 1.0 / len(kept))
+                                      for p in kept], self.rng)
+        self.belief.exact = False
 
     # -- planning -------------------------------------------------------------------------------
     def _planning(self, obs: Observation) -> str:

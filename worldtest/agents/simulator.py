@@ -59,6 +59,7 @@ MATCHES = 16
 """Most matching worlds a reconstruction collects."""
 _TOTAL_RUNS = 3 * SEARCH_RUNS  # all the searches of one test phase
 _TRACK_RUNS = 60_000  # tick runs the filtering of one test phase may spend
+_PLAN_NODES = 60_000  # search nodes of all the plans of one planning test
 _AFTER_FIRST = 3_000  # tick runs spent looking for other matches after the first one
 _RESERVE = 3  # found-change, choose-frame K, submit
 _UNEXPLAINED = "no world explains the frames seen"
@@ -88,6 +89,7 @@ class SimulatorAgent:
         self.note: str | None = None
         self.frames: dict[int, tuple[str | None, np.ndarray]] = {}
         self.plan: list[Any] = []
+        self.nodes = _PLAN_NODES
         self.expected: np.ndarray | None = None
         self.last: str | None = None
         self.claim: int | None = None
@@ -241,9 +243,12 @@ class SimulatorAgent:
         return self.last
 
     def _search(self, world: World, obs: Observation) -> list[Any]:
+        if self.nodes <= 0:  # the search budget is spent: finish the plan, else act at random
+            return self.plan or [event_of(self._random_action(obs, goal=True))]
         cells = [(int(x), int(y)) for y, x in zip(*np.nonzero(obs.goal_mask))]
         found = bfs(world, goal_test(obs.goal, obs.goal_mask), max_depth=min(obs.remaining, 24),
-                    max_nodes=30_000, extra_cells=cells)
+                    max_nodes=min(20_000, self.nodes), extra_cells=cells)
+        self.nodes -= found.nodes
         if found.plan:
             return list(found.plan)
         return [event_of(self._random_action(obs, goal=True))]

@@ -18,21 +18,27 @@ there) and infers the test's world from the test's own frames
    In a deterministic world such a match behaves exactly like the truth when the frame shows
    the whole state; several matches are kept when it does not.
 2. **Filtering.** The matches are particles; every observed frame keeps those that show it,
-   each tick's draws enumerated (uniform values), or sampled when a tick has too many.
+   each tick's draws enumerated (uniform values), or, when a tick has too many, sampled and
+   joined by the outcome whose draws were fitted to the frame. When no particle is left, the
+   search goes on for other matches of frame 0 that explain every frame seen since.
 3. **Acting.** MFP: the option the surviving particles produce with the most probability.
    Planning: breadth-first search (:func:`worldtest.search.bfs`) in the most probable particle,
    executed and searched again whenever the observed frame differs from the plan's. CD: runs the
    explorer's battery of experiments (one tick each, a noop after each) and claims the first
-   frame no particle explains, but only while the belief is exact (no sampled draws, no dropped
-   particles): an empty inexact belief proves nothing.
+   frame no world of the true program explains, but only when the belief was exact (no sampled
+   draws, no dropped particles): an empty inexact belief proves nothing.
 
-**Limits** (recorded in ``usage()``: ``identified``, ``exact``, ``particles``, ``note``): when
-no match is found (a long prefix through many states, or draws that shaped the visible state
-and are too many to enumerate), it falls back to model-free behaviour: MFP a uniformly random
-option, planning random actions among arrows, noop and clicks on objects (after one more
-search from the current frame), CD a claim of the last frame seen when the horizon nears. The
-random stream itself is not inferred (why: :mod:`worldtest.agents.particles`); its draws are
-treated as uniform.
+**Limits** (recorded in ``usage()``: ``identified``, ``exact``, ``particles``, ``note``). Each
+test phase may spend :data:`SEARCH_RUNS` tick runs on the first reconstruction and three times
+that on all of them, 60,000 tick runs on filtering and 60,000 planning search nodes. When
+frame 0 has no match in that budget (a long prefix through many states, or draws that shaped
+the visible state and are too many to enumerate), or the budget is spent, it falls back to
+model-free behaviour: MFP a uniformly random option, planning random actions among arrows, noop
+and clicks on objects and goal cells, CD a claim of the last frame seen when the horizon nears.
+In MFP, a recording frame no particle explains keeps the particles nearest it (approximate).
+The random stream itself is not inferred (why: :mod:`worldtest.agents.particles`); its draws
+are treated as uniform, so in a stochastic world the masked patch is predicted from the few
+particles that fit the frames, not from the posterior of the stream.
 """
 
 from __future__ import annotations

@@ -29,8 +29,8 @@ there) and infers the test's world from the test's own frames
    draws, no dropped particles): an empty inexact belief proves nothing.
 
 **Limits** (recorded in ``usage()``: ``identified``, ``exact``, ``particles``, ``note``). Each
-test phase may spend :data:`SEARCH_RUNS` tick runs on the first reconstruction and three times
-that on all of them, 60,000 tick runs on filtering and 60,000 planning search nodes. When
+test phase may spend :data:`SEARCH_RUNS` tick runs on the first reconstruction and twice
+that on all of them, 30,000 tick runs on filtering and 30,000 planning search nodes. When
 frame 0 has no match in that budget (a long prefix through many states, or draws that shaped
 the visible state and are too many to enumerate), or the budget is spent, it falls back to
 model-free behaviour: MFP a uniformly random option, planning random actions among arrows, noop
@@ -59,14 +59,15 @@ from worldtest.search import bfs, event_text, goal_test
 
 __all__ = ["MATCHES", "SEARCH_RUNS", "SimulatorAgent"]
 
-SEARCH_RUNS = 20_000
-"""Tick runs a reconstruction may spend (about 5-10 s of one core on the suite's programs)."""
+SEARCH_RUNS = 10_000
+"""Tick runs the first reconstruction may spend (about 3-10 s of one core on the suite's programs)."""
 MATCHES = 16
 """Most matching worlds a reconstruction collects."""
-_TOTAL_RUNS = 3 * SEARCH_RUNS  # all the searches of one test phase
-_TRACK_RUNS = 60_000  # tick runs the filtering of one test phase may spend
-_PLAN_NODES = 60_000  # search nodes of all the plans of one planning test
-_AFTER_FIRST = 3_000  # tick runs spent looking for other matches after the first one
+_TOTAL_RUNS = 2 * SEARCH_RUNS  # all the searches of one test phase
+_TRACK_RUNS = 30_000  # tick runs the filtering of one test phase may spend
+_PLAN_NODES = 30_000  # search nodes of all the plans of one planning test
+_AFTER_FIRST = 2_000  # tick runs spent looking for other matches after the first one
+_BELIEF = {"limit": 16, "cap": 64, "samples": 16}  # particles kept, draw enumeration per tick
 _RESERVE = 3  # found-change, choose-frame K, submit
 _UNEXPLAINED = "no world explains the frames seen"
 _SAMPLED = "no world explains the frames seen (sampled draws: this proves nothing)"
@@ -136,7 +137,7 @@ class SimulatorAgent:
             for world in batch:
                 belief = None
                 for segment in self.segments:
-                    belief = ParticleBelief([Particle(world.copy(), 1.0)], self.rng)
+                    belief = ParticleBelief([Particle(world.copy(), 1.0)], self.rng, **_BELIEF)
                     ok = all(belief.step(ev, f, seen) for ev, f, seen in segment)
                     exact &= belief.exact
                     if not ok:
@@ -151,7 +152,7 @@ class SimulatorAgent:
             return False
         total = sum(p.weight for p in kept)
         self.belief = ParticleBelief([Particle(p.world, p.weight / total) for p in kept],
-                                     self.rng)
+                                     self.rng, **_BELIEF)
         self.belief.exact = exact  # sampled draws in the replay: the belief may miss the truth
         self.note = None
         return True
@@ -181,7 +182,7 @@ class SimulatorAgent:
         self.segments.append([])
         if self.initial:
             self.belief = ParticleBelief([Particle(w.copy(), 1.0 / len(self.initial))
-                                          for w in self.initial], self.rng)
+                                          for w in self.initial], self.rng, **_BELIEF)
 
     # -- MFP ------------------------------------------------------------------------------------
     def _mfp(self, obs: Observation) -> str:
@@ -214,7 +215,7 @@ class SimulatorAgent:
                  seen: np.ndarray) -> None:
         """Approximate filtering once no world explains a frame: step ``particles`` and keep
         those nearest ``frame`` on the ``seen`` cells (MFP only: it must still choose)."""
-        belief = ParticleBelief(particles, self.rng)
+        belief = ParticleBelief(particles, self.rng, **_BELIEF)
         moved = belief.predict(event, (frame, seen))
         if not moved:
             self.belief = None
@@ -223,7 +224,7 @@ class SimulatorAgent:
         kept = [p for p, d in zip(moved, dist, strict=True) if d == min(dist)]
         total = sum(p.weight for p in kept) or 1.0
         self.belief = ParticleBelief([Particle(p.world, p.weight / total or 1.0 / len(kept))
-                                      for p in kept], self.rng)
+                                      for p in kept], self.rng, **_BELIEF)
         self.belief.exact = False
 
     # -- planning -------------------------------------------------------------------------------

@@ -34,8 +34,16 @@ def problems(root: Path, env: str, family: str) -> list[str]:
                                                               oracle=False)]
 
 
+def _move_answer(d):
+    """Point answer (and the truth's source) at another option, whose patch is not the truth."""
+    old, new = d["answer"], (d["answer"] + 1) % 6
+    src = d["option_sources"]
+    src[old], src[new] = src[new], src[old]
+    d["answer"] = new
+
+
 def test_mfp_wrong_answer(suite):
-    edit(suite / "tasks/lamp/mfp.json", lambda d: d.update(answer=(d["answer"] + 1) % 6))
+    edit(suite / "tasks/lamp/mfp.json", _move_answer)
     found = problems(suite, "lamp", "mfp")
     assert any(p.startswith("answer: option") for p in found)
 
@@ -50,13 +58,14 @@ def test_mfp_recording_not_reproducible(suite):
                                                                                  "mfp"))
 
 
-def test_mfp_duplicate_options_and_unplausible_distractor(suite):
+def test_mfp_unplausible_distractor(suite):
     def change(d):
         other = (d["answer"] + 1) % 6
-        d["options"][other] = d["options"][d["answer"]]
+        rows = [r.split() for r in d["options"][other]]
+        rows[0][0] = "11" if rows[0][0] != "11" else "10"
+        d["options"][other] = [" ".join(r) for r in rows]
     edit(suite / "tasks/lamp/mfp.json", change)
     found = problems(suite, "lamp", "mfp")
-    assert "options: two options are identical" in found
     assert any("is not reproduced by its source" in p for p in found)
 
 
@@ -81,8 +90,9 @@ def test_cd_trigger_off_by_some_ticks(suite):
     edit(suite / "tasks/lamp/cd.json",
          lambda d: d.update(trigger="(& (clicked button) (== presses 0))"))
     found = problems(suite, "lamp", "cd")
-    assert found and all(p.startswith("trigger:") for p in found)
-    assert any("first differ at frame" in p for p in found)
+    # Along the hidden prefix too the programs differ without the trigger holding.
+    assert found and all(p.startswith(("trigger:", "prefix:")) for p in found)
+    assert any(p.startswith("trigger:") and "first differ at frame" in p for p in found)
 
 
 def test_cd_trigger_that_never_fires(suite):
@@ -116,7 +126,7 @@ def test_task_file_with_a_bad_value_names_the_field(suite):
 
 
 def test_cli_validate_exits_1_and_prints_each_problem(suite, capsys):
-    edit(suite / "tasks/lamp/mfp.json", lambda d: d.update(answer=(d["answer"] + 1) % 6))
+    edit(suite / "tasks/lamp/mfp.json", _move_answer)
     code = main(["tasks", "validate", "--suite", str(suite), "--env", "lamp", "--no-oracle"])
     out = capsys.readouterr()
     assert code == 1
@@ -126,8 +136,79 @@ def test_cli_validate_exits_1_and_prints_each_problem(suite, capsys):
 
 def test_our_mfp_task_without_distractor_sources_is_rejected(suite):
     edit(suite / "tasks/lamp/mfp.json", lambda d: d.update(option_sources=[]))
-    assert "option_sources: missing: distractors cannot be shown plausible" in problems(
-        suite, "lamp", "mfp")
+    found = problems(suite, "lamp", "mfp")
+    assert len(found) == 1 and "field 'option_sources': missing: distractors cannot be shown " \
+        "plausible" in found[0]
+
+
+# -- every defect validate finds statically also stops `worldtest run`, with the same message --
+def _drop_sources(d):
+    d.pop("option_sources")
+
+
+def _cut_sources(d):
+    d["option_sources"] = d["option_sources"][:2]
+
+
+def _duplicate_option(d):
+    d["options"][(d["answer"] + 1) % 6] = d["options"][d["answer"]]
+
+
+def _unknown_source(d):
+    d["option_sources"][(d["answer"] + 1) % 6] = {"kind": "dream"}
+
+
+def _truth_elsewhere(d):
+    d["option_sources"][(d["answer"] + 1) % 6] = {"kind": "truth"}
+
+
+def _long_plan(d):
+    d["plan"] = ["noop"] * 301
+    d["optimal_actions"] = 301
+
+
+def _identical_wrong_program(root):
+    (root / "tasks/lamp/cd_wrong.sexp").write_text(
+        (root / "environments/lamp.sexp").read_text())
+
+
+def _missing_wrong_program(root):
+    (root / "tasks/lamp/cd_wrong.sexp").unlink()
+
+
+STATIC_DEFECTS = [
+    ("mfp", lambda d: d.update(frames=[]), "frames", "at least 1 item"),
+    ("mfp", _drop_sources, "option_sources", "missing: distractors cannot be shown"),
+    ("mfp", _cut_sources, "option_sources", "expected 6 entries, one per option, got 2"),
+    ("mfp", _duplicate_option, "options", "two options are identical"),
+    ("mfp", _unknown_source, "option_sources.", "expected one of 'truth'"),
+    ("mfp", _truth_elsewhere, "option_sources.", "the truth must be the answer"),
+    ("planning", _long_plan, "optimal_actions", "exceeds the default horizon 300"),
+    ("cd", lambda d: d.update(trigger="true"), "trigger", "holds at frame 0"),
+    ("cd", lambda d: d.update(trigger="(+ presses"), "trigger", "never closed"),
+    ("cd", _identical_wrong_program, "wrong_program", "identical to the environment's"),
+    ("cd", _missing_wrong_program, "wrong_program", "cd_wrong.sexp is missing"),
+]
+
+
+@pytest.mark.parametrize("family, change, field, words", STATIC_DEFECTS,
+                         ids=[f"{f}-{c.__name__}" for f, c, *_ in STATIC_DEFECTS])
+def test_static_defect_stops_validate_and_run_with_the_same_message(
+        suite, tmp_path, capsys, family, change, field, words):
+    if change.__code__.co_varnames[:1] == ("root",):
+        change(suite)
+    else:
+        edit(suite / f"tasks/lamp/{family}.json", change)
+    found = problems(suite, "lamp", family)
+    assert len(found) == 1, found
+    assert f"lamp/{family}.json: field '{field}" in found[0] and words in found[0]
+    results = tmp_path / "results"
+    code = main(["run", "--suite", str(suite), "--env", "lamp", "--env", "gravity",
+                 "--results", str(results), "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert found[0].removeprefix("file: ") in err  # validate's message, file and field
+    assert not (results / "episodes.jsonl").exists()  # stopped before any episode
 
 
 def test_mfp_rule_perturbation_that_no_longer_matches_the_program(suite):
@@ -137,3 +218,16 @@ def test_mfp_rule_perturbation_that_no_longer_matches_the_program(suite):
     edit(suite / "tasks/gravity/mfp.json", change)
     found = problems(suite, "gravity", "mfp")
     assert any(p.startswith("option_sources.") and "expected the literal" in p for p in found)
+
+
+def test_prefix_that_shows_the_change_before_the_test(suite):
+    # Two presses in a row toggle the wrong lamp (every second press) before the test starts.
+    edit(suite / "tasks/lamp/cd.json", lambda d: d.update(prefix=["click 7 13"] * 2))
+    found = problems(suite, "lamp", "cd")
+    assert any(p.startswith("prefix: the trigger holds") for p in found), found
+
+
+def test_prefix_that_leaves_the_initial_frame(suite):
+    edit(suite / "tasks/lamp/planning.json", lambda d: d.update(prefix=["noop"]))
+    found = problems(suite, "lamp", "planning")
+    assert any(p.startswith("prefix: leaves the initial frame") for p in found), found

@@ -119,11 +119,13 @@ def test_ctrl_c_exits_130(results_dir, tmp_path, monkeypatch, capsys):
 
 def test_run_options_parse_to_contract_names():
     args = cli.build_parser().parse_args(["run"])
-    assert (args.agent, args.env, args.family, args.seed, args.results) == (
+    assert args.profile == "worldtest"  # the seed's default (42; 0 for paper) is the profile's
+    assert (args.agent, args.env, args.family, args.seed, args.seeds, args.results) == (
         None,
         None,
         None,
-        42,
+        None,  # no --seed: the profile's default
+        None,
         "results",
     )
     args = cli.build_parser().parse_args(
@@ -133,6 +135,7 @@ def test_run_options_parse_to_contract_names():
          "--summary-json", "x.json", "--no-progress"]
     )  # fmt: skip
     assert args.agent == ["random", "llm"] and args.family == ["cd", "mfp"]
+    assert args.seed == [7]
     assert (args.budget, args.horizon, args.ticks_per_action, args.reset_seed) == (
         50,
         100,

@@ -19,10 +19,31 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_ls_lists_metadata_and_tasks(tmp_path: Path, capsys) -> None:
     root = make_suite(tmp_path / "suite")
     (root / "tasks" / "dot" / "planning.json").unlink()
-    assert main(["ls", "--suite", str(root)]) == 0
+    assert main(["ls", "--suite", str(root), "--long"]) == 0
     out = capsys.readouterr().out
     assert "dot" in out and "4x4" in out
-    assert "no planning" in out and "mfp" in out
+    assert "no planning" in out and "mfp" in out and "mechanics: movement" in out
+    assert main(["ls", "--suite", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "dot" in out and "4x4" in out and "mfp - cd" in out and "movement" not in out
+
+
+def test_ls_is_sorted_and_one_line_per_env_at_100_columns() -> None:
+    import io
+
+    from rich.console import Console
+
+    from worldtest.gallery import print_envs
+
+    suite = Suite(ROOT)
+    for width in (100, 80):
+        buffer = io.StringIO()
+        print_envs(suite, Console(width=width, file=buffer))
+        lines = buffer.getvalue().splitlines()
+        assert max(map(len, lines)) <= width
+        body = [line.split()[0] for line in lines[4:] if line.strip()]
+        assert body == sorted(suite.envs)  # one line each, by name
+        assert any(line.rstrip().endswith("…") for line in lines)  # long descriptions cut
 
 
 def test_show_writes_frame_zero_and_a_seeded_rollout(tmp_path: Path, capsys) -> None:

@@ -299,3 +299,20 @@ def test_cli_play_and_replay_are_wired(monkeypatch, tmp_path):
     assert seen["env"] == "lamp" and seen["families"] == ["cd"] and seen["name"] == "ann"
     assert seen["real_time"] is False and seen["seed"] == 7
     assert seen["results_dir"] == tmp_path
+
+
+def test_cd_result_card_outlines_the_first_changed_cells(played):
+    from worldtest.human.play import result_screen
+    from worldtest.report.media import cd_first_change
+    from worldtest.suite import Suite
+
+    records, results, _ = played
+    record = next(r for r in records if r.family == "cd")
+    suite = Suite()
+    screen = result_screen(record, suite, results, "Close")
+    phase = reconstruct(record, suite).phase
+    k, cells = cd_first_change(phase.seen, suite.program("lamp"), phase.env.seed)
+    outlined = [p for p in screen.panels if p.outline is not None]
+    assert len(outlined) == 1 and "changed cells outlined" in outlined[0].caption
+    assert f"frame {k}" in outlined[0].caption.lower()
+    assert (outlined[0].outline == cells).all()

@@ -159,3 +159,22 @@ def test_replay_window_pauses_steps_and_speeds_up(agent_records, tmp_path):
     assert screen.index == 5 and screen.speed == 2.0 and not screen.playing
     assert reached[0] == pytest.approx(4 / 8, abs=2 / 16)  # 8 frames per second (FRAME_RATE)
     assert pygame.image.load(str(shots / "replay.png")).get_size() == (900, 650)
+
+
+def test_mfp_replay_gif_ends_on_the_truth_and_the_score(agent_records, tmp_path):
+    record = next(r for r in agent_records[0] if r.family == "mfp")
+    replay = reconstruct(record)
+    path = write_gif(replay, tmp_path / "mfp.gif", speed=4)
+    task = replay.phase.task
+    full = np.array(task.frames[-1])
+    task.mask.region(full)[...] = task.options[task.answer]
+    with Image.open(path) as gif:
+        gif.seek(gif.n_frames - 1)
+        assert gif.info["duration"] == 2000
+        last = np.asarray(gif.convert("RGB"))
+    m = task.mask
+    for y in range(m.y, m.y + m.height):  # the mask holds the true patch (cell centres)
+        for x in range(m.x, m.x + m.width):
+            assert tuple(last[y * 16 + 8, x * 16 + 8]) == RGB[COLOURS[full[y, x]]]
+    white = (last[m.y * 16 : (m.y + m.height) * 16, m.x * 16] == 255).all(axis=1)
+    assert white.all()  # the mask's left edge is outlined

@@ -91,26 +91,45 @@ def test_valid_actions_play_an_episode_and_the_record_has_everything(
     )
 
 
-def test_an_unparsable_reply_is_an_invalid_action_that_costs_one_and_is_explained(
+def test_an_unparsable_reply_is_an_invalid_action_that_costs_one_and_is_explained_once(
     server, suite, tmp_path
 ):
     server.add({"reply": "I think I should move the dot somewhere."},
-               {"reply": "<action>fly north</action>"},
+               {"reply": "<action>fly north</action>"}, {"reply": "<action>step</action>"},
                {"reply": "<action>go-to-test</action>"}, {"reply": "<action>click 2 1</action>"})
     record = play(suite, agent_for(server, tmp_path), settings=Settings(budget=5, horizon=3))
-    assert record.status == "ok" and record.score == 1.0 and record.n_invalid == 2
-    first, second = record.interaction[:2]
+    assert record.status == "ok" and record.score == 1.0 and record.n_invalid == 3
+    first, second, third = record.interaction[:3]
     assert not first.valid and first.action == "I think I should move the dot somewhere."
     assert "unknown action" in first.message
     assert not second.valid and second.action == "fly north"
+    assert not third.valid and third.action == "step"
     calls = record.transcript["calls"]
     assert calls[0]["reply"] == "I think I should move the dot somewhere."
-    assert calls[0]["action"] is None and record.usage["invalid_replies"] == 2
-    follow = sent_messages(record, calls[1])[-1]["content"][0]["text"]
-    assert "no <action>...</action> tag" in follow
-    assert "Your last action was not accepted: invalid action 'I think I should" in follow
-    follow = sent_messages(record, calls[2])[-1]["content"][0]["text"]
-    assert "None of the 1 action tag(s)" in follow and "invalid action 'fly north'" in follow
+    assert calls[0]["action"] is None and record.usage["invalid_replies"] == 3
+    follows = [sent_messages(record, calls[i])[-1]["content"][0]["text"] for i in (1, 2, 3)]
+    assert "it held no <action>...</action> tag" in follows[0]
+    assert "'fly north' is not an action" in follows[1]
+    assert "step is not offered now" in follows[2]
+    for follow in follows:
+        # Said once (the protocol's message is not repeated), and the only actions listed are
+        # the ones offered now: none of the test phases' (the protocol's message lists them).
+        assert follow.count("not accepted") == 1 and "expected one of" not in follow
+        assert not any(word in follow for word in ("rewind", "choose", "found-change", "submit"))
+        offered = follow.split("Actions you may take now: ")[1]
+        assert offered.startswith("noop, left, right, up, down, click X Y") and "go-to-test" in \
+            offered  # fmt: skip
+
+
+def test_an_invalid_choice_is_explained_with_the_range_offered(server, suite, tmp_path):
+    server.add({"reply": "<action>go-to-test</action>"}, *[{"reply": "<action>step</action>"}] * 4,
+               {"reply": "<scratchpad>the last one</scratchpad><action>choose 9</action>"})
+    record = play(suite, agent_for(server, tmp_path), family="mfp",
+                  settings=Settings(budget=2, horizon=6))  # fmt: skip
+    calls = record.transcript["calls"]
+    bad = next(i for i, c in enumerate(calls) if c["reply"].endswith("choose 9</action>"))
+    follow = sent_messages(record, calls[bad + 1])[-1]["content"][0]["text"]
+    assert "choose 9: N must be in 0..5" in follow and follow.count("not accepted") == 1
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)

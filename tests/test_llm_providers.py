@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from worldtest.agents import make_agent
-from worldtest.agents.llm.preset import LLM_VERSION, Preset, find_preset, load_preset
+from worldtest.agents.llm.preset import (
+    DEFAULT_MAX_INPUT_TOKENS,
+    LLM_VERSION,
+    Preset,
+    find_preset,
+    load_preset,
+)
 from worldtest.agents.llm.providers import (
     MalformedReply,
     Reply,
@@ -136,14 +142,36 @@ def test_preset_defaults_and_version():
     p = Preset(id="x", provider="anthropic", model="m")
     assert (p.base_url, p.api_key_env) == ("https://api.anthropic.com", "ANTHROPIC_API_KEY")
     assert p.context.observation == "names" and p.context.history == "full"
-    assert p.version.startswith(f"{LLM_VERSION}-") and p.endpoint == "anthropic https://api.anthropic.com"
+    assert p.context.max_input_tokens == DEFAULT_MAX_INPUT_TOKENS
+    assert p.version.startswith(f"{LLM_VERSION}-")
+    assert p.endpoint == "anthropic https://api.anthropic.com"
     same = Preset(id="y", provider="anthropic", model="m", prices={"input_per_mtok": 1,
                   "output_per_mtok": 2}, request={"max_attempts": 2})  # fmt: skip
     assert same.version == p.version  # prices and limits do not change behaviour
     for change in ({"model": "n"}, {"sampling": {"temperature": 0.1}},
-                   {"context": {"history": "window"}}, {"base_url": "http://other"}):
+                   {"context": {"history": "window"}}, {"base_url": "http://other"},
+                   {"context": {"max_input_tokens": 5000}}):
         assert Preset(**{"id": "x", "provider": "anthropic", "model": "m", **change}).version \
             != p.version  # fmt: skip
+
+
+def test_prices_from_the_command_line_override_the_presets():
+    p = Preset(id="x", provider="openai", model="m", prices={
+        "input_per_mtok": 1, "output_per_mtok": 2,
+        "above": {"threshold_tokens": 10, "input_per_mtok": 5, "output_per_mtok": 6}})  # fmt: skip
+    assert p.with_prices(None, None) is p
+    both = p.with_prices(3.0, 4.0)
+    assert (both.prices.input_per_mtok, both.prices.output_per_mtok, both.prices.above) == (
+        3.0, 4.0, None)  # fmt: skip
+    assert both.version == p.version  # prices do not change behaviour
+    one = p.with_prices(None, 9.0)
+    assert (one.prices.input_per_mtok, one.prices.output_per_mtok) == (1, 9.0)
+    bare = Preset(id="x", provider="openai", model="m")
+    assert bare.with_prices(0.5, 1.5).prices.per_mtok(10**6) == (0.5, 1.5)
+    with pytest.raises(ConfigError, match="give both --input-price and --output-price"):
+        bare.with_prices(0.5, None)
+    with pytest.raises(ConfigError, match=">= 0"):
+        p.with_prices(-1.0, None)
 
 
 def test_load_preset_names_file_and_field(tmp_path):

@@ -139,7 +139,10 @@ def test_system_prompt_explains_the_protocol_and_the_current_phase():
          "noop", None),
         ("<think>try <action>up</action>", None, "<think>try <action>up</action>", "no <action>"),
         ("  noop \n", "noop", "noop", None),
-        ("<action>quit</action>", None, "quit", "None of the 1 action tag(s)"),
+        ("<action>quit</action>", None, "quit", "quit is not offered now."),
+        ("<action>fly</action><action>step</action>", None, "fly",
+         "'fly' is not an action written as in the list below (nor was any of its 1 other"),
+        ("<action>click 4 0</action>", None, "click 4 0", "click 4 0 is outside the 4x4 grid"),
         ("I would rather not.", None, "I would rather not.", "no <action>"),
         ("   ", None, "(empty reply)", "no <action>"),
     ],
@@ -155,8 +158,11 @@ def test_range_checks_follow_the_observation():
     mfp = Observation("mfp", [], A, ["rewind", "choose N"], 3, options=opts, n_frames=5)
     assert extract_action("<action>choose 6</action><action>choose 5</action>", mfp, 4).action \
         == "choose 5"  # fmt: skip
+    assert "choose 6: N must be in 0..5" in extract_action("<action>choose 6</action>", mfp,
+                                                           4).note  # fmt: skip
     cd = Observation("cd", [], A, ["choose-frame K", "quit"], 3, n_frames=3)
-    assert extract_action("<action>choose-frame 3</action>", cd, 4).action is None
+    parsed = extract_action("<action>choose-frame 3</action>", cd, 4)
+    assert parsed.action is None and "choose-frame 3: K must be in 0..2" in parsed.note
 
 
 # -- context policies -----------------------------------------------------------------------------
@@ -209,3 +215,21 @@ def test_summary_folds_old_turns_into_stored_summaries():
     before = len(conv.messages)
     conv.to_send()
     assert len(conv.messages) == before  # a summary is stored once
+
+
+def test_action_tags_are_found_as_the_regex_finds_them_without_its_rescans():
+    import random
+    import re
+
+    from worldtest.agents.llm.parse import _tagged
+
+    regex = re.compile(r"<action>(.*?)</action>", re.IGNORECASE | re.DOTALL)
+    rng = random.Random(1)
+    pieces = ["<action>", "</action>", "<ACTION>", "</Action>", "a", " noop ", "<act", "ion>", "\n"]
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(30)))
+        assert _tagged(text) == regex.findall(text), text
+    # 200,000 opening tags and no closing one: the regex rescans the rest for each (hours).
+    hostile = "<action>" * 200_000 + "noop"
+    parsed = extract_action(hostile, interaction([Frame(0, None, A)]), 4)
+    assert parsed.action is None and "no <action>" in parsed.note

@@ -353,7 +353,28 @@ def test_terminal_shows_labels_verbatim_not_as_markup():
     print_leaderboard(summarise(records, n_resamples=10), console)
     text = console.export_text()
     assert "A [budget=1]" in text and "A [budget=2]" in text
-    assert "1–1" in text and ".00–.00" in text  # the narrow interval format
+    assert "1.00–1.00" in text and "0.00–0.00" in text  # both ends with two decimals
+
+
+def test_terminal_leaderboard_fits_100_columns_without_breaking_names():
+    long = "claude-sonnet-4-5-20250929-thinking-high"
+    records = [rec(name, f"e{i}/{f}", score)
+               for name, score in (("A", 1.0), (long, 0.05), ("B", 0.5))
+               for i in (1, 2) for f in ("mfp", "planning", "cd")]
+    summaries = summarise(records, n_resamples=20)
+    for width in (100, 80):
+        console = Console(record=True, width=width)
+        print_leaderboard(summaries, console)
+        lines = console.export_text().split("Scores are in")[0].splitlines()
+        assert max(map(len, lines)) <= width
+        rows = [line.split() for line in lines if line.split()[:1] in (["A"], ["B"])
+                or "claude" in line]
+        assert len(rows) == 3 + 1  # one line per name (plus its full form in the caption)
+        assert any(line.startswith(f"claude-sonnet-4… = {long}") or line.startswith(
+            f"claude-sonnet-4-5-2… = {long}") for line in lines), lines
+        intervals = [w for line in lines for w in line.split() if "–" in w]
+        assert intervals and all(len(w) == 9 for w in intervals), intervals  # 0.05–0.18 style
+        assert ("det" in lines[2]) == (width == 100)
 
 
 def test_terminal_leaderboard_then_separate_reference_table():

@@ -13,7 +13,16 @@ from worldtest.agents.random import RandomAgent
 from worldtest.protocol import Settings, digest, run_episode
 from worldtest.report.build import build_report
 from worldtest.report.html import render_html
-from worldtest.report.media import pick_episodes, thumbnails, upscale, write_gif
+from worldtest.report.media import (
+    OUTLINE,
+    cd_first_change,
+    frame_scale,
+    outline_cells,
+    pick_episodes,
+    thumbnails,
+    upscale,
+    write_gif,
+)
 from worldtest.report.replay import ReplayError, replay
 from worldtest.suite import Suite
 
@@ -156,14 +165,64 @@ def test_thumbnails_are_the_replayed_frames_upscaled(suite, episodes):
     assert mfp[:3] == ["first frame", "final frame (masked)", "true patch"]
 
 
-def test_gif_replay_has_one_frame_per_action(suite, episodes, tmp_path):
+def test_gif_replay_has_one_frame_per_action_then_the_ending(suite, episodes, tmp_path):
     rp = replay(episodes[2], suite)
     path = write_gif(rp, tmp_path / "replays" / "x.gif")
     gif = Image.open(path)
-    assert gif.n_frames == len(rp.interaction) + len(rp.test)
+    assert gif.n_frames == len(rp.interaction) + len(rp.test) + 1
     gif.seek(5)
-    frame = np.asarray(gif.convert("RGB"))[:128]
-    assert np.array_equal(frame, upscale(rp.interaction[5], 8))
+    frame = np.asarray(gif.convert("RGB"))[:160]  # 16x16 cells, 10 pixels each (GIF minimum)
+    assert np.array_equal(frame, upscale(rp.interaction[5], 10))
+
+
+def test_mfp_gif_ends_on_the_truth_outlined(suite, episodes, tmp_path):
+    rp = replay(episodes[0], suite)
+    gif = Image.open(write_gif(rp, tmp_path / "mfp.gif"))
+    assert gif.n_frames == len(rp.interaction) + len(rp.test) + 1
+    gif.seek(gif.n_frames - 1)
+    assert gif.info["duration"] == 2000  # held
+    last = np.asarray(gif.convert("RGB"))
+    task = rp.phase.task
+    full = np.array(task.frames[-1])
+    task.mask.region(full)[...] = task.options[task.answer]
+    marked = np.zeros(full.shape, dtype=bool)
+    task.mask.region(marked)[...] = True
+    assert np.array_equal(last[:160], outline_cells(upscale(full, 10), marked, 10))
+    assert not np.array_equal(full, task.frames[-1])  # the mask was filled
+    caption = last[160:]
+    assert (caption.sum(axis=2) < 100).sum() > 50  # the caption (truth, choice, score) is drawn
+
+
+def test_cd_first_change_finds_the_cells_the_wrong_program_changed(suite, episodes):
+    rp = replay(episodes[3], suite)  # the oracle on lamp/cd
+    k, cells = cd_first_change(rp.phase.seen, suite.program("lamp"), rp.phase.env.seed)
+    trigger = episodes[3].outcome["trigger_time"]
+    assert k in (trigger - 1, trigger) and cells.any()
+    assert not cd_first_change(rp.phase.seen[:k], suite.program("lamp"), rp.phase.env.seed)
+    thumbs = dict(thumbnails(rp, program=suite.program("lamp")))
+    title = f"first change: frame {k}, {int(cells.sum())} cell(s) outlined"
+    png = Image.open(io.BytesIO(base64.b64decode(thumbs[title].split(",", 1)[1])))
+    image = np.asarray(png.convert("RGB"))
+    assert (image == OUTLINE).all(axis=2).sum() > 0
+
+
+def test_outline_follows_the_border_of_the_marked_region():
+    frame = np.ones((3, 3), dtype=np.uint8)
+    cells = np.zeros((3, 3), dtype=bool)
+    cells[1, 1:] = True  # two cells side by side
+    image = outline_cells(upscale(frame, 10), cells, 10)
+    magenta = (image == OUTLINE).all(axis=2)
+    assert magenta[10:12, 10:30].all() and magenta[18:20, 10:30].all()  # top and bottom
+    assert magenta[10:20, 10:12].all() and magenta[10:20, 28:30].all()  # outer sides
+    assert not magenta[13:17, 18:22].any()  # no line between the two cells
+    assert not magenta[:10].any() and not magenta[:, :10].any()
+
+
+def test_small_grids_are_drawn_at_least_min_pixels():
+    assert frame_scale(np.zeros((3, 3))) * 3 >= 128
+    assert frame_scale(np.zeros((16, 16))) == 8
+    assert frame_scale(np.zeros((25, 25))) == 8
+    assert frame_scale(np.zeros((4, 4)), min_pixels=160) == 40
 
 
 def test_pick_episodes_mixes_best_and_worst_from_different_envs():

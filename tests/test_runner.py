@@ -143,7 +143,7 @@ def test_bad_configuration_is_a_config_error(config, update, message):
 
 
 def test_config_validation_and_settings():
-    assert RunConfig().agents == ["random", "oracle"] and RunConfig().seed == 42
+    assert RunConfig().agents == ["random", "oracle"] and RunConfig().episode_seed == 42
     settings = RunConfig(horizon=9, reset_seed="fresh").settings()
     assert (settings.budget, settings.horizon, settings.ticks_per_action, settings.reset_seed) == (
         200,

@@ -72,7 +72,8 @@ def mfp_task() -> MfpTask:
         id="dot/mfp",
         env="dot",
         seed=42,
-        derived_by="tests",
+        # Hand-made distractors (no program makes all five): no provenance, as an imported task.
+        derived_by="imported from the reference harness layout by hand (test fixture)",
         actions=MFP_ACTIONS,
         frames=shown,
         mask=MFP_MASK,

@@ -8,17 +8,17 @@ status 1; Ctrl-C exits with status 130.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from worldtest import __version__
 from worldtest.errors import AutumnError, ConfigError, WorldtestError
 
 if TYPE_CHECKING:  # pragma: no cover
+    import argparse
+
     from worldtest.report.aggregate import AgentSummary
     from worldtest.results import EpisodeRecord
 
@@ -26,9 +26,24 @@ __all__ = ["main", "build_parser"]
 
 FAMILIES = ("mfp", "planning", "cd")
 DEFAULT_AGENTS = ("random", "oracle")
+EXIT_MAX_COST = 3
+"""Exit status of ``worldtest run`` when ``--max-cost`` cut episodes short or left them
+unstarted."""
+
+
+def _usd(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an amount in USD, got {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a finite amount >= 0, got {text!r}")
+    return value
 
 
 def _non_negative(text: str) -> int:
+    import argparse
+
     try:
         value = int(text)
     except ValueError:
@@ -39,10 +54,43 @@ def _non_negative(text: str) -> int:
 
 
 def _positive(text: str) -> int:
+    import argparse
+
     value = _non_negative(text)
     if value == 0:
         raise argparse.ArgumentTypeError("expected an integer >= 1, got 0")
     return value
+
+
+MAX_SEEDS = 10_000
+"""Most episode seeds one ``--seeds`` may name (a guard against a mistyped range)."""
+
+
+def _seed_list(text: str) -> list[int]:
+    """``--seeds``: comma-separated seeds and inclusive ranges, ``1-5``, ``1,3,7``, ``1-3,10``."""
+    seeds: list[int] = []
+    for part in text.split(","):
+        low, dash, high = part.strip().partition("-")
+        try:
+            first = int(low)
+            last = int(high) if dash else first
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected seeds and ranges such as 1-5 or 1,3,7 (integers >= 0), got {text!r}"
+            ) from None
+        if last < first:
+            raise argparse.ArgumentTypeError(f"empty range {part.strip()!r}: {last} < {first}")
+        if len(seeds) + last - first + 1 > MAX_SEEDS:
+            raise argparse.ArgumentTypeError(f"more than {MAX_SEEDS} seeds in {text!r}")
+        seeds += range(first, last + 1)
+    return seeds
+
+
+def _workers(args: argparse.Namespace) -> int:
+    """``--workers``, else the machine's cores."""
+    from worldtest.parallel import resolve_workers
+
+    return resolve_workers(args.workers)
 
 
 def _suite_root(args: argparse.Namespace) -> Path:
@@ -58,6 +106,8 @@ def _suite_root(args: argparse.Namespace) -> Path:
 
 
 def _cmd_autumn_trace(args: argparse.Namespace) -> int:
+    import json
+
     from worldtest.autumn.tools import trace
 
     actions = _read_actions(Path(args.actions))
@@ -70,6 +120,8 @@ def _cmd_autumn_trace(args: argparse.Namespace) -> int:
 
 
 def _read_actions(path: Path) -> list[str]:
+    import json
+
     try:
         actions = json.loads(path.read_text(encoding="utf-8"))
     except OSError as err:
@@ -112,12 +164,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from worldtest.results import ResultsStore
 
     agents = args.agent or list(DEFAULT_AGENTS)
+    seeds = list(dict.fromkeys([*(args.seed or []), *(args.seeds or [])]))
     try:
         config = runner.RunConfig(
             agents=agents,
             envs=args.env or None,
             families=args.family or None,
-            seed=args.seed,
+            seed=seeds[0] if seeds else None,
+            seeds=seeds if len(seeds) > 1 else None,
+            profile=args.profile,
             results_dir=Path(args.results),
             suite=Path(args.suite) if args.suite else None,
             budget=args.budget,
@@ -131,11 +186,22 @@ def _cmd_run(args: argparse.Namespace) -> int:
             cache_dir=Path(args.cache_dir) if args.cache_dir else None,
             cache=not args.no_cache,
             concurrency=args.concurrency,
+            max_cost=args.max_cost,
+            input_price=args.input_price,
+            output_price=args.output_price,
+            workers=_workers(args),
+            ray=args.ray,
+            wait_lock=args.wait_lock,
         )
     except ValidationError as err:
         raise ConfigError(f"invalid run settings: {err}") from None
     console = Console()
-    done = runner.run(config, console=console, show_progress=not args.no_progress)
+    if args.dry_run:
+        _print_estimate(runner.estimate(config), console, args.max_cost)
+        return 0
+    spending = runner.Spending()
+    done = runner.run(config, console=console, show_progress=not args.no_progress,
+                      spending=spending)  # fmt: skip
 
     run_agents = set(agents) | {r.agent for r in done}
     run_tasks = {r.task_id for r in done}
@@ -149,7 +215,83 @@ def _cmd_run(args: argparse.Namespace) -> int:
     print_leaderboard(summaries, console)
     if args.summary_json:
         _write_summary_json(Path(args.summary_json), summaries)
-    return 0
+    if spending.not_started or spending.cut:
+        print(f"--max-cost {spending.max_cost:g} USD reached (spent {spending.spent_usd:.4f} "
+              f"USD): {spending.cut} episode(s) cut short (recorded as failed), "
+              f"{spending.not_started} not started; run again with a higher --max-cost to go "
+              "on", file=sys.stderr)  # fmt: skip
+        return EXIT_MAX_COST
+    return _failed_status(done, config.results_dir)
+
+
+def _failed_status(done: Sequence[EpisodeRecord], results_dir: Path) -> int:
+    """Exit status 1 after naming the failed episodes (status "failed") of a run, else 0."""
+    failed = [r for r in done if r.status == "failed"]
+    if not failed:
+        return 0
+    from worldtest.results import ResultsStore
+
+    shown = ", ".join(f"{r.agent} {r.task_id} seed {r.seed}" for r in failed[:5])
+    more = f" and {len(failed) - 5} more" if len(failed) > 5 else ""
+    print(
+        f"{len(failed)} of {len(done)} episodes failed (status \"failed\", scored 0): "
+        f"{shown}{more}.\nEach record's \"error\" says why: see "
+        f"{ResultsStore.for_dir(results_dir).path} or `worldtest report {results_dir}`; "
+        "run the same command again to retry them.",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _print_estimate(rows: Sequence[object], console: object, max_cost: float | None) -> None:
+    """The ``--dry-run`` table: one row per agent, then the total (``runner.estimate``); with
+    ``--max-cost``, what the cap does."""
+    from rich.table import Table
+
+    def money(v: float | None) -> str:
+        return "-" if v is None else f"{v:,.2f}"
+
+    def tok(n: int) -> str:
+        for unit, size in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+            if n >= size:
+                return f"{n / size:.{0 if n >= 99.95 * size else 1}f}{unit}"
+        return str(n)
+
+    table = Table(box=None, pad_edge=False, header_style="bold", title="estimate before any call "
+                  "(calls at most; tokens and USD expected)", title_justify="left")  # fmt: skip
+    for name in ("agent", "eps", "calls", "in tok", "out tok", "max in", "budget", "USD",
+                 "worst"):  # fmt: skip
+        table.add_column(name, justify="left" if name == "agent" else "right",
+                         no_wrap=name != "agent", overflow="fold",
+                         min_width=12 if name == "agent" else None)
+    for r in rows:
+        budget = "-" if r.max_input_tokens is None else tok(r.max_input_tokens) if \
+            r.max_input_tokens else "none"  # fmt: skip
+        table.add_row(r.agent, str(r.episodes), tok(r.calls), tok(r.input_tokens),
+                      tok(r.output_tokens), tok(r.largest_input_tokens), budget,
+                      money(r.cost_usd), money(r.worst_cost_usd))  # fmt: skip
+    costs = [r.cost_usd for r in rows]
+    worst = [r.worst_cost_usd for r in rows]
+    table.add_row("total", str(sum(r.episodes for r in rows)), tok(sum(r.calls for r in rows)),
+                  tok(sum(r.input_tokens for r in rows)),
+                  tok(sum(r.output_tokens for r in rows)), "", "",
+                  money(None if None in costs else sum(costs)),
+                  money(None if None in worst else sum(worst)), style="bold")  # fmt: skip
+    say = console.print  # type: ignore[attr-defined]
+    say(table)
+    stored = sum(r.stored for r in rows)
+    say(f"eps: episodes to run ({stored} already in the results are skipped). in tok, out tok: "
+        "all calls' tokens; max in: the largest call's input; budget: the context budget per "
+        "call. worst: every reply max_output_tokens long. '-': no prices (--input-price, "
+        "--output-price). Replies in the response cache cost nothing.")
+    if max_cost is not None:
+        total = None if None in costs else sum(costs)
+        over = total is not None and total > max_cost
+        say(f"--max-cost {max_cost:g} USD: no call is made whose worst case (its input "
+            "estimate and max_output_tokens) would take the run's spending over it; the "
+            "episodes it cuts short are recorded as failed and resumed by a re-run with a "
+            "higher cap." + (f" The expected cost ({total:,.2f} USD) is above it." if over
+                             else ""))  # fmt: skip
 
 
 def _in_selection(
@@ -159,6 +301,8 @@ def _in_selection(
 
 
 def _write_summary_json(path: Path, summaries: Sequence[AgentSummary]) -> None:
+    import json
+
     from worldtest.report.aggregate import summary_json
 
     try:
@@ -177,8 +321,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from worldtest.report.terminal import print_leaderboard
     from worldtest.results import load_records
 
-    records = load_records([Path(p) for p in (args.results or ["results"])])
     console = Console()
+    if args.compare:
+        return _compare(args, console)
+    records = load_records([Path(p) for p in (args.results or ["results"])])
+    if args.csv:
+        from worldtest.report.export import write_csv
+
+        console.print(f"wrote {write_csv(records, Path(args.csv))}")
     out = Path(args.out)
     suite = None
     if args.suite:
@@ -208,10 +358,33 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare(args: argparse.Namespace, console: Any) -> int:
+    """``worldtest report A B --compare``: two runs side by side (worldtest.report.compare)."""
+    from worldtest.report.bootstrap import BOOTSTRAP_SEED, N_RESAMPLES
+    from worldtest.report.compare import compare_runs, print_comparison
+    from worldtest.results import load_records
+
+    if len(args.results) != 2:
+        raise ConfigError(
+            f"--compare takes two runs (results files or directories), got {len(args.results)}"
+        )
+    runs = [load_records([Path(p)]) for p in args.results]
+    if args.csv:
+        from worldtest.report.export import write_csv
+
+        console.print(f"wrote {write_csv(runs[0] + runs[1], Path(args.csv))}")
+    seed = BOOTSTRAP_SEED if args.bootstrap_seed is None else args.bootstrap_seed
+    n_resamples = args.resamples or N_RESAMPLES
+    found, only_a, only_b = compare_runs(*runs, seed=seed, n_resamples=n_resamples)
+    print_comparison(found, only_a, only_b, *args.results, console, seed=seed,
+                     n_resamples=n_resamples)
+    return 0
+
+
 def _cmd_tasks_derive(args: argparse.Namespace) -> int:
     from worldtest.tasks.derive import derive
 
-    derive(_suite_root(args), args.env or None, echo=print)
+    derive(_suite_root(args), args.env or None, echo=print, workers=_workers(args))
     return 0
 
 
@@ -219,7 +392,9 @@ def _cmd_tasks_validate(args: argparse.Namespace) -> int:
     from worldtest.tasks.validate import validate
 
     problems = validate(_suite_root(args), args.env or None, oracle=not args.no_oracle,
-                        echo=lambda line: print(line, flush=True))
+                        echo=lambda line: print(line, flush=True),
+                        battery_seeds=0 if args.no_battery else args.battery_seeds,
+                        workers=_workers(args))
     for problem in problems:
         print(problem)
     if problems:
@@ -231,16 +406,21 @@ def _cmd_tasks_validate(args: argparse.Namespace) -> int:
 
 def _cmd_play(args: argparse.Namespace) -> int:
     from worldtest.human.play import play
+    from worldtest.human.window import NoDisplayError
 
-    play(
-        args.env,
-        families=[args.family] if args.family else None,
-        name=args.name,
-        real_time=not args.turn_based,
-        seed=args.seed,
-        results_dir=Path(args.results),
-        suite=_suite_root(args),
-    )
+    try:
+        play(
+            args.env,
+            families=[args.family] if args.family else None,
+            name=args.name,
+            real_time=not args.turn_based,
+            seed=args.seed,
+            results_dir=Path(args.results),
+            suite=_suite_root(args),
+        )
+    except NoDisplayError as err:  # an environment problem, not a bad file: status 2
+        print(str(err), file=sys.stderr)
+        return 2
     return 0
 
 
@@ -263,7 +443,7 @@ def _cmd_ls(args: argparse.Namespace) -> int:
     from worldtest.gallery import print_envs
     from worldtest.suite import Suite
 
-    print_envs(Suite(_suite_root(args)))
+    print_envs(Suite(_suite_root(args)), long=args.long)
     return 0
 
 
@@ -295,11 +475,26 @@ def _cmd_import_reference(args: argparse.Namespace) -> int:
     return 1 if report.skipped else 0
 
 
+def _cmd_download(args: argparse.Namespace) -> int:
+    from worldtest.download import DEFAULT_BASE_URL, download_autumnbench
+
+    report = download_autumnbench(Path(args.out), base_url=args.base_url or DEFAULT_BASE_URL,
+                                  show_progress=not args.no_progress)
+    print(f"{args.out}: {len(report.fetched)} file(s) downloaded, {len(report.skipped)} already "
+          f"present; {sum(p.name.endswith('.json') for p in report.imported)} task(s) imported")
+    for task, reason in report.not_imported:
+        print(f"{task}: not imported: {reason}", file=sys.stderr)
+    print(f"run it with: worldtest run --suite {args.out} --profile paper")
+    return 1 if report.not_imported else 0
+
+
 # ----------------------------------------------------------------------------- parser
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser; each leaf command sets ``func`` to its handler."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="worldtest",
         description="WorldTest / AutumnBench harness: run agents, report, check programs.",
@@ -341,7 +536,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--family", action="append", choices=FAMILIES, help="task family (repeatable; default: all)"
     )
-    run.add_argument("--seed", type=int, default=42, help="episode seed (default 42)")
+    run.add_argument("--seed", type=int, action="append", metavar="N",
+                     help="episode seed (repeatable; default 42; 0 under --profile paper)")
+    run.add_argument("--seeds", type=_seed_list, metavar="LIST",
+                     help="episode seeds: ranges and lists, e.g. 1-5 or 1,3,7 (with --seed: both)")
+    run.add_argument("--profile", choices=("worldtest", "paper"), default="worldtest",
+                     help="protocol settings: ours (default) or the reference harness's "
+                          "(paper: seed 0, 300-action budget, 501 steps over both phases, "
+                          "MFP rewind one frame back; README 'The paper profile')")
     run.add_argument(
         "--results", default="results", metavar="DIR", help="results directory (default: results)"
     )
@@ -367,6 +569,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--summary-json", metavar="PATH", help="also write the summary as JSON")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.add_argument("--max-cost", type=_usd, metavar="USD",
+                     help="make no model call whose worst case would take this run's "
+                     "spending over USD: episodes then in flight end as failed, no new one "
+                     "starts; exit status 3 if any was cut or not started (a re-run with a "
+                     "higher cap resumes them)")
+    run.add_argument("--dry-run", action="store_true",
+                     help="print the episodes, calls, tokens and cost each agent would take, "
+                     "then exit without running (no call, no API key needed)")
+    run.add_argument("--workers", type=_positive, metavar="N",
+                     help="processes playing the episodes (default: the machine's cores)")
+    run.add_argument("--ray", metavar="ADDRESS",
+                     help="play the episodes as Ray tasks: 'local' (a Ray instance on this "
+                     "machine), 'auto' or ray://HOST:PORT (a cluster); needs worldtest[ray]")
+    run.add_argument("--wait-lock", action="store_true",
+                     help="wait while another run writes the same results folder (default: stop)")
     llm = run.add_argument_group(
         "model agents", "--agent llm with these flags, or --agent agents/NAME.toml (or NAME)"
     )
@@ -383,6 +600,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="response cache of model agents (default: .worldtest-cache/llm)")
     llm.add_argument("--no-cache", action="store_true",
                      help="call the model even when the response cache has the reply")
+    llm.add_argument("--input-price", type=_usd, metavar="USD_PER_MTOK",
+                     help="input price of the model agents, USD per million tokens "
+                     "(overrides the presets')")
+    llm.add_argument("--output-price", type=_usd, metavar="USD_PER_MTOK",
+                     help="output price of the model agents, USD per million tokens "
+                     "(overrides the presets')")
     run.set_defaults(func=_cmd_run)
 
     report = sub.add_parser(
@@ -428,6 +651,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--humans", action="store_true", help="also list each human participant in the terminal"
     )
+    report.add_argument("--csv", metavar="PATH",
+                        help="also write one CSV row per episode (agent, env, family, seed, "
+                        "score, status, actions, resets, duration, tokens, cost ...)")
+    report.add_argument("--compare", action="store_true",
+                        help="compare two runs A B (files or directories): each agent's scores "
+                        "side by side with B - A and its paired bootstrap interval; "
+                        "writes no report files")
     report.set_defaults(func=_cmd_report)
 
     play = sub.add_parser("play", help="take the benchmark yourself, in a window")
@@ -467,15 +697,32 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="DIR",
             help="folder holding environments/ and tasks/ (default: the project root)",
         )
+        cmd.add_argument("--workers", type=_positive, metavar="N",
+                         help="processes sharing the work (default: the machine's cores; "
+                         "the output is the same as with 1)")
         if name == "validate":
             cmd.add_argument(
                 "--no-oracle",
                 action="store_true",
                 help="skip playing each task with the oracle (faster; the other checks still run)",
             )
+            cmd.add_argument(
+                "--battery-seeds",
+                type=int,
+                default=3,
+                metavar="N",
+                help="seeds of the model-free adversary battery (default 3)",
+            )
+            cmd.add_argument(
+                "--no-battery",
+                action="store_true",
+                help="skip the model-free adversary battery (faster)",
+            )
         cmd.set_defaults(func=func)
     ls = sub.add_parser("ls", help="list the environments with their metadata and tasks")
     ls.add_argument("--suite", metavar="DIR", help="folder holding environments/ and tasks/")
+    ls.add_argument("--long", action="store_true",
+                    help="every field in full: the description wrapped, the mechanics")
     ls.set_defaults(func=_cmd_ls)
 
     show = sub.add_parser("show", help="draw an environment: frame 0 (PNG) and a rollout (GIF)")
@@ -500,6 +747,17 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--seed", type=int, default=0,
                      help="seed recorded in the tasks (default 0, the reference harness's)")
     imp.set_defaults(func=_cmd_import_reference)
+
+    down = sub.add_parser("download", help="download a published benchmark and import it")
+    down.add_argument("name", choices=("autumnbench",), help="what to download")
+    down.add_argument("--out", default="autumnbench", metavar="DIR",
+                      help="folder for the raw files and the suite (default: ./autumnbench); "
+                           "files already there are not fetched again")
+    down.add_argument("--base-url", metavar="URL",
+                      help="the bucket's object base, ending in /o/ (default: the public "
+                           "AutumnBench bucket)")
+    down.add_argument("--no-progress", action="store_true", help="no progress bar")
+    down.set_defaults(func=_cmd_download)
     return parser
 
 
@@ -510,9 +768,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: the arguments without the program name; ``sys.argv[1:]`` when ``None``.
 
     Returns:
-        The exit status: 0 on success, 1 on a worldtest error (printed to stderr) or failed
-        validation, 2 on a usage error, 130 when interrupted with Ctrl-C.
+        The exit status: 0 on success, 1 on a worldtest error (printed to stderr), failed
+        validation or a run in which an episode failed, 2 on a usage error (or ``play``
+        without a display), 3 when ``run --max-cost`` cut episodes short or left them
+        unstarted (:data:`EXIT_MAX_COST`), 130 when interrupted with Ctrl-C.
     """
+    if list(sys.argv[1:] if argv is None else argv) == ["--version"]:
+        # Answered before argparse is imported and the parser (15 sub-commands) is built.
+        print(f"worldtest {__version__}")
+        return 0
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -11,6 +11,7 @@ __all__ = [
     "WorldtestError",
     "AutumnError",
     "TaskFileError",
+    "DownloadError",
     "ActionError",
     "ConfigError",
     "ResultsError",
@@ -102,3 +103,10 @@ class ConfigError(WorldtestError):
 
 class ResultsError(WorldtestError):
     """A results file that cannot be read as episode records."""
+
+
+class DownloadError(WorldtestError):
+    """A download that failed: the server could not be reached, or a file is missing or bad.
+
+    The message names the URL.
+    """

@@ -1,7 +1,7 @@
 """Looking at worlds before playing them: ``worldtest ls``, ``worldtest show``, ``worldtest gallery``.
 
-- :func:`print_envs` lists every environment of a suite with its metadata and which of its three
-  tasks exist (a rich table).
+- :func:`print_envs` lists every environment of a suite, sorted by name, with its metadata and
+  which of its three tasks exist (a rich table): one line each, or in full with ``long``.
 - :func:`show` draws one environment: frame 0 as a PNG (each cell an ``scale`` x ``scale`` block
   with a darker edge, :func:`worldtest.report.media.upscale`) and a short seeded rollout of the
   rule-exercising policy (:func:`worldtest.tasks.derive.policy_event`) as an animated GIF.
@@ -42,26 +42,56 @@ def env_rows(suite: Suite) -> list[tuple[EnvSpec, dict[str, bool]]]:
             for name, spec in suite.envs.items()]
 
 
-def print_envs(suite: Suite, console: object | None = None) -> None:
-    """Print the environments of ``suite`` as a rich table (``worldtest ls``).
+def print_envs(suite: Suite, console: object | None = None, *, long: bool = False) -> None:
+    """Print the environments of ``suite``, sorted by name, as a rich table (``worldtest ls``).
 
     Args:
         suite: the suite to list.
         console: a ``rich.console.Console``; a new one when None.
+        long: every field in full (the description and mechanics wrapped, a line between
+            environments); else one line per environment, the description cut to the width.
 
     Raises:
         ConfigError: a missing or malformed ``environments/environments.toml``.
     """
+    from rich import box
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     console = console or Console()
+    rows = sorted(env_rows(suite), key=lambda row: row[0].name)
+    if not long:
+        table = Table(title=f"{len(rows)} environment{'' if len(rows) == 1 else 's'} in "
+                            f"{suite.root} (--long for mechanics)",
+                      title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1), expand=False)
+        short = {"mfp": "mfp", "planning": "plan", "cd": "cd"}
+        cells = [
+            (spec.name, f"{spec.grid_size}x{spec.grid_size}", "yes" if spec.stochastic else "no",
+             str(spec.frame_rate),
+             " ".join(short[f] if ok else "-" for f, ok in tasks.items()))
+            for spec, tasks in rows
+        ]
+        # What the other columns leave of the line: each takes its width plus 3 (padding and
+        # the separator), the table 2 more at its edges.
+        room = console.width - 2 - 3 * 6
+        for i, column in enumerate(("name", "grid", "stoch", "fps", "tasks")):
+            width = max([len(column), *(len(row[i]) for row in cells)])
+            table.add_column(column, no_wrap=True, width=width)
+            room -= width
+        room = max(room, 10)
+        table.add_column("description", no_wrap=True, width=room)
+        for row, (spec, _) in zip(cells, rows):
+            about = spec.description
+            about = about if len(about) <= room else about[: room - 1].rstrip() + "…"
+            table.add_row(*row, escape(about))
+        console.print(table)
+        return
     table = Table(title=f"environments in {suite.root}", show_lines=True)
     for column in ("name", "grid", "stoch.", "fps", "tasks"):  # fps: the program's FRAME_RATE
         table.add_column(column, no_wrap=True)
     table.add_column("description and mechanics", ratio=1, min_width=12)
-    for spec, tasks in env_rows(suite):
+    for spec, tasks in rows:
         have = " ".join(f if ok else f"[dim]no {f}[/dim]" for f, ok in tasks.items())
         about = escape(spec.description)
         if spec.mechanics:

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 import worldtest
 from worldtest.agents.base import (
@@ -46,7 +46,7 @@ from worldtest.errors import ActionError, WorldtestError
 from worldtest.results import ActionLog, EpisodeRecord, episode_key
 from worldtest.tasks import start_phase
 
-__all__ = ["Episode", "Settings", "digest", "run_episode", "run_episode_async"]
+__all__ = ["PAPER_SETTINGS", "Episode", "Settings", "digest", "run_episode", "run_episode_async"]
 
 _MAX_TEXT = 200  # characters of an agent's action text kept in the log
 
@@ -64,6 +64,14 @@ class Settings(BaseModel):
         reset_seed: ``"same"``: reset restarts with the episode seed (the reference harness);
             ``"fresh"``: with a new seed drawn from the episode's generator (as human
             participants got).
+        profile: ``"worldtest"`` (ours, the default) or ``"paper"`` (the reference harness's
+            settings, :data:`PAPER_SETTINGS`; README "The paper profile").
+        step_cap: None, or agent actions over the whole episode (interaction actions, the
+            reference's transition steps, test actions): the test phase gets what is left
+            (:meth:`test_horizon`). Reference: 501.
+        mfp_rewind: MFP ``rewind``: ``"start"`` (back to frame 0, offered from frame 1 on) or
+            ``"previous"`` (one frame back, offered once the last frame was reached: the
+            reference harness).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -72,12 +80,67 @@ class Settings(BaseModel):
     horizon: int = Field(default=300, ge=1)
     ticks_per_action: int | None = Field(default=None, ge=1)
     reset_seed: Literal["same", "fresh"] = "same"
+    profile: Literal["worldtest", "paper"] = "worldtest"
+    step_cap: int | None = Field(default=None, ge=1)
+    mfp_rewind: Literal["start", "previous"] = "start"
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: Any) -> dict[str, Any]:
+        # The profile fields are left out at their defaults, so records (and resume keys) of
+        # the worldtest profile stay as they were before the fields existed.
+        data = handler(self)
+        for name, default in _PROFILE_DEFAULTS.items():
+            if data.get(name, default) == default:
+                data.pop(name, None)
+        return data
+
+    @classmethod
+    def paper(cls, **overrides: Any) -> Settings:
+        """The reference harness's settings (:data:`PAPER_SETTINGS`), with ``overrides``."""
+        return cls(**{**PAPER_SETTINGS, **overrides})
 
     def resolved(self, frame_rate: int) -> Settings:
-        """These settings with ``ticks_per_action`` filled in from ``frame_rate`` if None."""
+        """These settings with ``ticks_per_action`` filled in from ``frame_rate`` if None:
+        FRAME_RATE (profile ``worldtest``), or 1 + FRAME_RATE // 2 (profile ``paper``: the
+        reference's action tick plus ``frame_rate // 2`` stacked no-input ticks)."""
         if self.ticks_per_action is not None:
             return self
-        return self.model_copy(update={"ticks_per_action": int(frame_rate)})
+        ticks = 1 + int(frame_rate) // 2 if self.profile == "paper" else int(frame_rate)
+        return self.model_copy(update={"ticks_per_action": ticks})
+
+    def test_horizon(self, interaction_actions: int, family: str) -> int:
+        """Test actions allowed after ``interaction_actions`` in a ``family`` test phase:
+        ``horizon``, and under a ``step_cap`` at most ``step_cap - interaction_actions -
+        PAPER_TRANSITION_STEPS[family]`` (never below 0)."""
+        if self.step_cap is None:
+            return self.horizon
+        left = self.step_cap - interaction_actions - PAPER_TRANSITION_STEPS.get(family, 0)
+        return max(0, min(self.horizon, left))
+
+
+_PROFILE_DEFAULTS = {"profile": "worldtest", "step_cap": None, "mfp_rewind": "start"}
+
+PAPER_TRANSITION_STEPS = {"mfp": 0, "planning": 2, "cd": 2}
+"""Steps the reference harness spends between the phases, counted against its step cap: its
+planning and CD composite environments pass through ``Transition`` and ``*Reset`` states (one
+step each, offered only ``noop``; ``environment_interfaces.py``); its MFP composite answers the
+last interaction step with the first MFP observation (``environment_interfaces_mfp.py``)."""
+
+PAPER_SETTINGS: dict[str, Any] = {
+    "profile": "paper",
+    "budget": 300,
+    "horizon": 501,
+    "step_cap": 501,
+    "mfp_rewind": "previous",
+    "reset_seed": "same",
+}
+"""The reference harness's settings (BasisResearch/MARAProtocol, python_examples/autumnbench):
+``max_interaction_steps: 300`` and ``max_steps: 501`` in ``conf/config.yaml`` (commit 0833974)
+and ``run_environment(max_steps=501)`` in ``evaluation_controller.py``: one cap of 501 steps over
+the interaction phase, the transition steps (:data:`PAPER_TRANSITION_STEPS`) and the test
+phase; MFP ``rewind`` one frame back, offered once the last frame was reached
+(``concrete_envs.py``, ``MARAMFPEnvironment``); reset with the same seed. Its seed (0) is the
+run's, set by ``worldtest run --profile paper``."""
 
 
 def digest(frame: np.ndarray) -> str:
@@ -120,6 +183,8 @@ class Episode:
         rng: the episode's generator; two independent children are spawned from it, one given
             to the agent (``EpisodeStart.rng``), one drawing fresh reset seeds.
         wrong_program: CD only: the compiled wrong program (default: loaded beside the task).
+        suite: the suite's id for the record (None: the built-in suite; see
+            :attr:`worldtest.suite.Suite.id`).
     """
 
     def __init__(
@@ -133,8 +198,10 @@ class Episode:
         *,
         rng: np.random.Generator,
         wrong_program: Any = None,
+        suite: str | None = None,
     ) -> None:
         self.agent = agent
+        self.suite = suite
         self.suite_env, self.program, self.task, self.seed = suite_env, program, task, seed
         self.wrong_program = wrong_program
         self.settings = (
@@ -314,7 +381,8 @@ class Episode:
 
     def _run_test(self, phase: Any) -> Generator[Observation, tuple[Any, float], tuple]:
         """The test phase, until it ends or the horizon runs out (protocol sections 2, 3)."""
-        horizon, message = self.settings.horizon, None
+        horizon = self.settings.test_horizon(len(self.interaction), phase.family)
+        message = None
         while not phase.done and phase.n_actions < horizon:
             view = phase.observation()
             obs = Observation(
@@ -358,7 +426,8 @@ class Episode:
         settings_dict = self.settings.model_dump()
         return EpisodeRecord(
             key=episode_key(agent.id, agent.version, task.id, task.version, self.seed,
-                            settings_dict),
+                            settings_dict, suite=self.suite),
+            suite=self.suite,
             worldtest_version=worldtest.__version__,
             agent=agent.id,
             agent_version=agent.version,
@@ -395,6 +464,7 @@ def run_episode(
     *,
     rng: np.random.Generator,
     wrong_program: Any = None,
+    suite: str | None = None,
 ) -> EpisodeRecord:
     """Run one WorldTest episode, asking ``agent.act(obs)`` for every action.
 
@@ -405,7 +475,8 @@ def run_episode(
         raised or the program/task failed. Other exceptions are harness bugs and propagate.
     """
     episode = Episode(
-        agent, suite_env, program, task, settings, seed, rng=rng, wrong_program=wrong_program
+        agent, suite_env, program, task, settings, seed, rng=rng, wrong_program=wrong_program,
+        suite=suite,
     )
     obs = episode.start()
     while obs is not None:
@@ -429,6 +500,7 @@ async def run_episode_async(
     *,
     rng: np.random.Generator,
     wrong_program: Any = None,
+    suite: str | None = None,
 ) -> EpisodeRecord:
     """Run one WorldTest episode, awaiting ``agent.act_async(obs)`` for every action.
 
@@ -441,7 +513,8 @@ async def run_episode_async(
         no record.
     """
     episode = Episode(
-        agent, suite_env, program, task, settings, seed, rng=rng, wrong_program=wrong_program
+        agent, suite_env, program, task, settings, seed, rng=rng, wrong_program=wrong_program,
+        suite=suite,
     )
     obs = episode.start()
     while obs is not None:

@@ -11,10 +11,12 @@ of any other version raises :class:`~worldtest.errors.ResultsError` rather than 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,6 +32,8 @@ __all__ = [
     "ResultsStore",
     "ResultsWarning",
     "episode_key",
+    "qualified_env",
+    "qualified_task",
     "load_records",
 ]
 
@@ -85,7 +89,8 @@ class EpisodeRecord(BaseModel):
         task_id, task_version: the task's id (``"ice/mfp"``) and version.
         stochastic: whether the environment's program draws random numbers.
         seed: the episode seed (interaction phase; the CD test phase).
-        task_seed: the seed the task was derived with (MFP recording, planning start).
+        task_seed: the task's test seed (every family's test phase runs with it, after the
+            task's hidden prefix; docs/protocol.md section 2).
         settings: the protocol settings in force (``budget`` in actions, ``horizon`` in test
             actions, ``ticks_per_action``, ``reset_seed`` ...), as recorded by the runner.
         interaction, test: the actions of the two phases, in order.
@@ -97,6 +102,8 @@ class EpisodeRecord(BaseModel):
         started_at: ISO 8601 UTC timestamp of the episode start; ``duration_s``: wall seconds.
         usage: tokens and cost for model agents (empty for the others): ``calls``,
             ``input_tokens``, ``output_tokens``, ``cost_usd`` (None without prices) ...
+        suite: the suite's id (``worldtest.suite.Suite.id``): None (and left out of the JSON
+            line) for the built-in suite; a downloaded or imported suite's folder name otherwise.
         transcript: model agents only (else None, and left out of the JSON line): the exact
             messages sent and the replies received, per call; versioned by its own
             ``transcript["version"]`` (``worldtest.agents.llm.transcript``).
@@ -128,6 +135,7 @@ class EpisodeRecord(BaseModel):
     started_at: str
     duration_s: float = Field(ge=0.0)
     usage: dict[str, Any] = Field(default_factory=dict)
+    suite: str | None = None
     transcript: dict[str, Any] | None = None
 
 
@@ -138,6 +146,8 @@ def episode_key(
     task_version: int,
     seed: int,
     settings: dict[str, Any],
+    *,
+    suite: str | None = None,
 ) -> str:
     """Return the stable resume key of an episode.
 
@@ -150,13 +160,30 @@ def episode_key(
         task_id, task_version: the task's id and version.
         seed: the episode seed.
         settings: the protocol settings of the episode.
+        suite: the suite's id, None for the built-in suite (whose keys carry no suite).
 
     Returns:
-        ``"<agent>@<agent_version>/<task_id>@v<task_version>/s<seed>/<settings hash>"``.
+        ``"<agent>@<agent_version>/<task_id>@v<task_version>/s<seed>/<settings hash>"``, with
+        ``<suite>:<task_id>`` in place of ``<task_id>`` for a suite other than the built-in one.
     """
     canonical = json.dumps(settings, sort_keys=True, separators=(",", ":"), default=str)
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
-    return f"{agent}@{agent_version}/{task_id}@v{task_version}/s{seed}/{digest}"
+    task = f"{suite}:{task_id}" if suite else task_id
+    return f"{agent}@{agent_version}/{task}@v{task_version}/s{seed}/{digest}"
+
+
+def qualified_env(record: EpisodeRecord) -> str:
+    """The record's environment id qualified by its suite: ``env`` for the built-in suite,
+    ``<suite>:<env>`` otherwise (so two suites' ``ice`` never share a report row or key)."""
+    suite = getattr(record, "suite", None)
+    return f"{suite}:{record.env}" if suite else record.env
+
+
+def qualified_task(record: EpisodeRecord) -> str:
+    """The record's task id qualified by its suite (``autumnbench:ice/mfp``), as
+    :func:`qualified_env`."""
+    suite = getattr(record, "suite", None)
+    return f"{suite}:{record.task_id}" if suite else record.task_id
 
 
 def _parse_record(line: str, path: Path, lineno: int) -> EpisodeRecord:
@@ -197,6 +224,59 @@ class ResultsStore:
 
     def __repr__(self) -> str:
         return f"ResultsStore({str(self.path)!r})"
+
+    @property
+    def lock_path(self) -> Path:
+        """The lock file of this store: ``<path>.lock`` (e.g. ``results/episodes.jsonl.lock``)."""
+        return self.path.with_name(self.path.name + ".lock")
+
+    @contextlib.contextmanager
+    def lock(
+        self, *, wait: bool = False, note: Callable[[str], None] | None = None
+    ) -> Iterator[None]:
+        """Hold this store's lock (an OS file lock on :attr:`lock_path`) for a whole run.
+
+        A run reads the keys already stored, then appends: two runs on one store at once would
+        both find an episode missing and both record it. Holding the lock from the first read to
+        the last append makes the second run wait or stop. The OS releases the lock when the
+        process ends, however it ends, so a killed run leaves no stale lock.
+
+        Args:
+            wait: wait for the lock when another process holds it (else raise at once).
+            note: called once with a message before waiting.
+
+        Raises:
+            ResultsError: the lock is held by another process and ``wait`` is False, or the
+                lock file cannot be created.
+        """
+        from filelock import FileLock, Timeout
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise ResultsError(
+                f"{self.path.parent}: cannot create the results folder: {err}"
+            ) from None
+        lock = FileLock(str(self.lock_path), thread_local=False)
+        try:
+            try:
+                lock.acquire(timeout=0)
+            except Timeout:
+                if not wait:
+                    raise ResultsError(
+                        f"{self.path}: another worldtest run is writing these results (it holds "
+                        f"{self.lock_path}); wait for it to end, pass --wait-lock to wait, or "
+                        "use another --results folder"
+                    ) from None
+                if note is not None:
+                    note(f"waiting for another worldtest run to finish with {self.path} ...")
+                lock.acquire()
+        except OSError as err:
+            raise ResultsError(f"{self.lock_path}: cannot lock the results: {err}") from None
+        try:
+            yield
+        finally:
+            lock.release()
 
     def load(self) -> list[EpisodeRecord]:
         """Read every record, in file order.
@@ -261,7 +341,8 @@ class ResultsStore:
             ResultsError: the file cannot be written.
         """
         # A record without a transcript is written without the key, as before the field existed.
-        drop = {"transcript"} if record.transcript is None else None
+        drop = ({"transcript"} if record.transcript is None else set()) | \
+            ({"suite"} if record.suite is None else set())
         line = record.model_dump_json(exclude=drop).encode("utf-8") + b"\n"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

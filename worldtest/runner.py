@@ -1,20 +1,43 @@
 """Run a configuration of episodes (agents x environments x families), resumably.
 
 Episodes are enumerated in a fixed order (agent, then environment, then family, each in the
-order given, or the suite's order by default). Episodes of ordinary agents run one by one;
-those of model agents (:class:`~worldtest.agents.base.AsyncAgent`) then run concurrently on one
-asyncio event loop, each with its own clone of the agent, at most ``concurrency`` episodes in
-flight per endpoint (an ``asyncio.Semaphore`` each), so a run's wall time approaches
-calls x latency / concurrency. Every record is appended and flushed as soon as its episode ends
-(``worldtest.results``), in the order episodes end; :func:`run` returns them in enumeration
-order. A second run of the same configuration skips every episode whose key is already stored
-with status ``"ok"``, so an interrupted run (Ctrl-C, a killed process) loses at most the
-episodes in flight, resumes where it stopped, and a finished run appends nothing. With the
-response cache (``worldtest.agents.llm.cache``) the calls of an interrupted episode are not
-paid for twice.
+order given, or the suite's order by default). Episodes of ordinary agents run in
+``config.workers`` worker processes (``worldtest.parallel``; 1: in this process, one by one) or
+as Ray tasks (``config.ray``, ``worldtest.cluster``), and this process appends their records in
+enumeration order as they come back. Then those of model agents
+(:class:`~worldtest.agents.base.AsyncAgent`) run concurrently on this process's asyncio event
+loop, each with its own clone of the agent, at most ``concurrency`` episodes in flight per
+endpoint (an ``asyncio.Semaphore`` each), so a run's wall time approaches
+calls x latency / concurrency; their records are appended in the order they end. This process is
+the only writer of the store, and holds its lock (:meth:`ResultsStore.lock`) for the whole run,
+so two runs on one folder never record an episode twice. Every record is appended and flushed
+as soon as it can be (``worldtest.results``); :func:`run` returns them in enumeration order. A
+second run of the same configuration skips every episode whose key is already stored with
+status ``"ok"``, so an interrupted run (Ctrl-C, a killed process) loses at most the episodes in
+flight (the finished ones are appended before it stops), resumes where it stopped, and a
+finished run appends nothing. With the response cache (``worldtest.agents.llm.cache``) the
+calls of an interrupted episode are not paid for twice.
 
-Seeds (house style 5, no hidden randomness): the episode seed is ``config.seed``; the episode's
-generator is ``np.random.default_rng([config.seed, stable_hash(agent_id, task_id)])`` with a
+Spending (``RunConfig.max_cost``): the run's :class:`Spending` is the ledger
+(:class:`worldtest.agents.llm.budget.Ledger`) every model agent's episodes share. Before each
+call the response cache cannot answer, the call's worst case (its estimated input tokens and
+``max_output_tokens`` at the preset's prices) is reserved there; when it returns, its cost is
+charged. A call whose worst case would take the spending over ``max_cost`` is not made: its
+episode ends as failed (``"cost cap of X USD reached after Y USD"``, ``usage["cut_by_cost_cap"]``
+True) and is recorded so, with what its calls cost; the store does not count a failed record
+as done, so a re-run with a higher cap runs it again, its calls made so far answered free by
+the response cache. Once the cap is spent or a call was refused, no new episode starts (counted
+in ``Spending.not_started``, as is an episode refused its very first call: it is not recorded). The spending thus stays at or below the cap but for what calls
+cost beyond their worst case (an endpoint that ignores ``max_output_tokens``). Agents that are
+not model agents are charged their record's ``usage["spent_usd"]`` when their episode ends.
+Only this invocation's calls count, not the records found in the store. The ledger is per
+process: worker processes each keep the cap on their own spending. :func:`estimate` says what
+a configuration would cost before any call (``worldtest run --dry-run``).
+
+Seeds (house style 5, no hidden randomness): the episode seed is ``config.episode_seed`` (the
+profile's default when none is given), or each of ``config.seeds`` in turn (the whole
+enumeration once per seed, seeds in the order given); the
+episode's generator is ``np.random.default_rng([seed, stable_hash(agent_id, task_id)])`` with a
 SHA-256-based :func:`stable_hash` (never Python's salted ``hash()``), so every episode is
 reproducible on its own, in any order.
 """
@@ -40,14 +63,17 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from worldtest.agents import make_agent
+from worldtest.agents import AGENTS, make_agent
 from worldtest.agents.base import is_async
+from worldtest.agents.llm.budget import Ledger
 from worldtest.env import FAMILIES, Suite
-from worldtest.errors import ConfigError, WorldtestError
+from worldtest.errors import ConfigError, TaskFileError, WorldtestError
 from worldtest.protocol import Settings, run_episode, run_episode_async
 from worldtest.results import EpisodeRecord, ResultsStore, episode_key
+from worldtest.tasks.checks import check_task
 
-__all__ = ["RunConfig", "episode_rng", "run", "stable_hash"]
+__all__ = ["AgentEstimate", "RunConfig", "Spending", "episode_rng", "estimate", "run",
+           "stable_hash"]
 
 
 class RunConfig(BaseModel):
@@ -59,7 +85,12 @@ class RunConfig(BaseModel):
         families: task families, or None for ``mfp``, ``planning``, ``cd``. A task file that
             does not exist is an error when both ``envs`` and ``families`` were given, else it
             is skipped with a note on the console.
-        seed: the episode seed (protocol section 2: our defaults avoid the degenerate seed 0).
+        seed: the episode seed; None: 42 (profile ``worldtest``: our defaults avoid the
+            degenerate seed 0) or 0 (profile ``paper``: the reference harness's seed).
+        profile: ``worldtest`` (our settings) or ``paper`` (the reference harness's:
+            :data:`worldtest.protocol.PAPER_SETTINGS`); the flags below override either.
+        seeds: several episode seeds (``--seed`` repeated, ``--seeds 1-5``): every episode is
+            run once per seed; None runs ``seed`` alone. Given, it replaces ``seed``.
         results_dir: where ``episodes.jsonl`` is appended.
         suite: the suite folder, or None for ``worldtest.env.default_suite_root()``.
         budget, horizon, ticks_per_action, reset_seed: overrides of the protocol
@@ -69,6 +100,19 @@ class RunConfig(BaseModel):
         cache_dir: the model agents' response cache (None: ``.worldtest-cache/llm``);
             cache: False bypasses it (``--no-cache``).
         concurrency: model-agent episodes in flight per endpoint (None: each preset's).
+        max_cost: USD; once this run's episodes have spent it, no new episode starts (module
+            docstring). Every model agent then needs prices.
+        input_price, output_price: USD per million tokens for every model agent of the run,
+            overriding its preset's (``--input-price``, ``--output-price``).
+        workers: processes that play the episodes of ordinary agents (1: in this process).
+            Model agents' episodes always run on this process's event loop. Workers are
+            started with ``forkserver`` / ``spawn``: a script that calls :func:`run` with
+            more than one must do so under ``if __name__ == "__main__":``.
+        ray: None, or a Ray cluster to play those episodes on instead of local processes:
+            ``"local"`` (start a Ray instance on this machine, ``workers`` CPUs), ``"auto"``
+            (join the cluster this machine belongs to) or ``"ray://host:port"``.
+        wait_lock: when another run holds the results folder's lock, wait for it (else stop
+            with a ResultsError).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -76,7 +120,9 @@ class RunConfig(BaseModel):
     agents: list[str] = Field(default_factory=lambda: ["random", "oracle"], min_length=1)
     envs: list[str] | None = None
     families: list[str] | None = None
-    seed: int = 42
+    seed: int | None = None
+    profile: Literal["worldtest", "paper"] = "worldtest"
+    seeds: list[int] | None = Field(default=None, min_length=1)
     results_dir: Path = Path("results")
     suite: Path | None = None
     budget: int | None = Field(default=None, ge=0)
@@ -90,6 +136,12 @@ class RunConfig(BaseModel):
     cache_dir: Path | None = None
     cache: bool = True
     concurrency: int | None = Field(default=None, ge=1)
+    max_cost: float | None = Field(default=None, ge=0.0)
+    input_price: float | None = Field(default=None, ge=0.0)
+    output_price: float | None = Field(default=None, ge=0.0)
+    workers: int = Field(default=1, ge=1)
+    ray: str | None = None
+    wait_lock: bool = False
 
     def llm_options(self) -> dict[str, Any]:
         """The options :func:`worldtest.agents.make_agent` passes to model agents.
@@ -105,12 +157,26 @@ class RunConfig(BaseModel):
                 "add --agent llm (a preset carries its own endpoint)"
             )
         return {**flags, "cache_dir": self.cache_dir, "cache": self.cache,
-                "concurrency": self.concurrency}  # fmt: skip
+                "concurrency": self.concurrency, "input_price": self.input_price,
+                "output_price": self.output_price}  # fmt: skip
+
+    @property
+    def episode_seed(self) -> int:
+        """``seed``, or the profile's default seed (42 ours, 0 the reference's)."""
+        if self.seed is not None:
+            return self.seed
+        return 0 if self.profile == "paper" else 42
+
+    def run_seeds(self) -> list[int]:
+        """The episode seeds of this run: ``seeds`` (duplicates dropped, order kept), or
+        ``[seed]``."""
+        return list(dict.fromkeys(self.seeds)) if self.seeds else [self.episode_seed]
 
     def settings(self) -> Settings:
-        """The protocol settings: defaults, with this config's overrides."""
+        """The protocol settings: the profile's defaults, with this config's overrides."""
         names = ("budget", "horizon", "ticks_per_action", "reset_seed")
-        return Settings(**{n: getattr(self, n) for n in names if getattr(self, n) is not None})
+        overrides = {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+        return Settings.paper(**overrides) if self.profile == "paper" else Settings(**overrides)
 
 
 def stable_hash(*parts: str) -> int:
@@ -131,6 +197,8 @@ class _Job:
     env: str
     task: Any
     settings: Settings
+    seed: int
+    suite_id: str | None  # as the parent names the suite (a Ray node reads it from ".")
 
 
 def _plan(
@@ -145,12 +213,14 @@ def _plan(
         )
     settings = config.settings()
     jobs, missing = [], []
+    defects: list[TaskFileError] = []
     tasks: dict[tuple[str, str], Any] = {}  # each task file is read once, whatever the agents
-    for agent_id, agent in agents.items():
+    seeds = config.run_seeds()
+    for seed, (agent_id, agent) in [(s, item) for s in seeds for item in agents.items()]:
         for env in envs:
             spec = suite.spec(env)
             program = suite.program(env)
-            resolved = settings.resolved(program.start(config.seed).frame_rate)
+            resolved = settings.resolved(program.start(seeds[0]).frame_rate)
             for family in families:
                 if not suite.task_path(env, family).exists():
                     if config.envs is not None and config.families is not None:
@@ -162,24 +232,77 @@ def _plan(
                     continue
                 if (env, family) not in tasks:
                     tasks[env, family] = suite.task(spec.name, family)
+                    defects += check_task(tasks[env, family], program)
                 task = tasks[env, family]
                 key = episode_key(
                     agent.id,
                     agent.version,
                     task.id,
                     task.version,
-                    config.seed,
+                    seed,
                     resolved.model_dump(),
+                    suite=suite.id,
                 )
-                jobs.append(_Job(key, agent_id, env, task, resolved))
+                jobs.append(_Job(key, agent_id, env, task, resolved, seed))
+    if defects:  # the static defects `tasks validate` reports, before any episode
+        first, more = defects[0], len(defects) - 1
+        note = f" (and {more} more: `worldtest tasks validate` lists them)" if more else ""
+        raise TaskFileError(first.path, first.field, first.message + note)
     if missing and console is not None:
         shown = sorted(set(missing))
         console.print(f"[yellow]skipping {len(shown)} missing task(s):[/] {', '.join(shown)}")
     return jobs
 
 
+class Spending(Ledger):
+    """What a run has spent, against its cap (module docstring).
+
+    Args:
+        max_cost: the cap in USD (None: none); :func:`run` sets it from its config.
+
+    Attributes:
+        max_cost, spent_usd, reserved_usd, refused: as :class:`~worldtest.agents.llm.budget.Ledger`
+        (``spent_usd``: USD spent by this run's calls so far); not_started: episodes not started
+        because the cap was reached; cut: episodes ended (as failed) because the cap refused
+        one of their calls.
+    """
+
+    def __init__(self, max_cost: float | None = None) -> None:
+        super().__init__(max_cost)
+        self.not_started = 0
+        self.cut = 0
+
+    def add(self, record: EpisodeRecord) -> None:
+        """Count an ended episode of an agent without a ledger: its ``usage["spent_usd"]``
+        (absent for agents that cost nothing)."""
+        value = record.usage.get("spent_usd")
+        if isinstance(value, int | float):
+            self.charge(float(value))
+
+
+def _check_money(config: RunConfig, agents: dict[str, Any]) -> None:
+    """Prices given without a model agent, or a cap with a model agent that has no prices."""
+    priced = {a: getattr(agent, "preset", None) for a, agent in agents.items()}
+    models = {a: p for a, p in priced.items() if p is not None}
+    if (config.input_price is not None or config.output_price is not None) and not models:
+        raise ConfigError("--input-price and --output-price set the prices of model agents: "
+                          "add --agent llm or a preset")  # fmt: skip
+    if config.max_cost is not None:
+        unpriced = [a for a, p in models.items() if p.prices is None]
+        if unpriced:
+            raise ConfigError(
+                f"--max-cost needs the prices of agent {unpriced[0]!r}: add a [prices] table "
+                "to its preset or give --input-price and --output-price (USD per million "
+                "tokens)"
+            )
+
+
 def run(
-    config: RunConfig, *, console: Console | None = None, show_progress: bool = True
+    config: RunConfig,
+    *,
+    console: Console | None = None,
+    show_progress: bool = True,
+    spending: Spending | None = None,
 ) -> list[EpisodeRecord]:
     """Run every episode of ``config`` not already in the results store.
 
@@ -188,6 +311,8 @@ def run(
         console: where progress and notes go (a new ``rich`` console when None and
             ``show_progress``).
         show_progress: draw a progress bar.
+        spending: filled with what the run spent and what the cap left unstarted
+            (``config.max_cost`` is copied into it).
 
     Returns:
         The records of every episode of this configuration, old and new, in enumeration order
@@ -195,64 +320,323 @@ def run(
 
     Raises:
         ConfigError: unknown agent, environment or family; an explicitly requested task that
-            does not exist; bad metadata. TaskFileError / AutumnError: a broken task or program.
-        ResultsError: a damaged results file.
+            does not exist; bad metadata; ``max_cost`` with a model agent without prices.
+            TaskFileError / AutumnError: a broken task or program, found before any episode
+            runs (the task's file and field, as ``tasks validate`` says it;
+            ``worldtest.tasks.checks``).
+        ResultsError: a damaged results file; another run holds the results folder's lock
+            (and ``wait_lock`` is False).
+        KeyboardInterrupt: Ctrl-C, after appending every record that had finished.
     """
     if console is None and show_progress:
         console = Console(stderr=True)
     suite = Suite(config.suite)
+    # Workers get the suite folder resolved here (the default depends on the working directory).
+    config = config.model_copy(update={"suite": suite.root})
     options = config.llm_options()
     agents = {agent_id: make_agent(agent_id, **options) for agent_id in config.agents}
+    _check_money(config, agents)
+    spending = spending if spending is not None else Spending()
+    spending.max_cost = config.max_cost
     jobs = _plan(config, suite, agents, console)
     store = ResultsStore.for_dir(config.results_dir)
-    done = store.keys()
-    todo = [job for job in jobs if job.key not in done]
-    if console is not None and len(todo) < len(jobs):
-        console.print(
-            f"resuming: {len(jobs) - len(todo)} of {len(jobs)} episodes already in {store.path}"
+    note = console.print if console is not None else None
+    with store.lock(wait=config.wait_lock, note=note):
+        done = store.keys()
+        todo = [job for job in jobs if job.key not in done]
+        if console is not None and len(todo) < len(jobs):
+            console.print(
+                f"resuming: {len(jobs) - len(todo)} of {len(jobs)} episodes already in "
+                f"{store.path}"
+            )
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
         )
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(
-        *columns, console=console, disable=not show_progress, transient=False
-    ) as progress:
-        bar = progress.add_task("episodes", total=len(todo))
-        wrong = _WrongPrograms()
-        for job in [job for job in todo if not is_async(agents[job.agent_id])]:
-            agent = agents[job.agent_id]
-            progress.update(bar, description=f"{job.agent_id} {job.task.id}")
-            record = run_episode(
-                agent,
-                suite.spec(job.env),
-                suite.program(job.env),
-                job.task,
-                job.settings,
-                config.seed,
-                rng=episode_rng(config.seed, agent.id, job.task.id),
-                wrong_program=wrong(job.task),
-            )
-            store.append(record)
-            progress.advance(bar)
-        concurrent = [job for job in todo if is_async(agents[job.agent_id])]
-        if concurrent:
+        with Progress(
+            *columns, console=console, disable=not show_progress, transient=False
+        ) as progress:
+            bar = progress.add_task("episodes", total=len(todo))
+            ordinary = [job for job in todo if not is_async(agents[job.agent_id])]
+            wrong = _WrongPrograms()
+            _WORKERS[_context_key(config)] = _Worker(config, suite, agents, wrong)
+            try:
+                _play_ordinary(ordinary, config, store, progress, bar, spending)
+            finally:
+                _WORKERS.pop(_context_key(config), None)
+            concurrent = [job for job in todo if is_async(agents[job.agent_id])]
+            if concurrent:
 
-            def note(in_flight: int) -> None:
-                progress.update(bar, description=f"model agents: {in_flight} in flight")
+                def in_flight(n: int) -> None:
+                    progress.update(bar, description=f"model agents: {n} in flight")
 
-            def ended(record: EpisodeRecord) -> None:
-                store.append(record)
-                progress.advance(bar)
+                def ended(record: EpisodeRecord) -> None:
+                    store.append(record)
+                    progress.advance(bar)
 
-            asyncio.run(
-                _run_concurrently(concurrent, agents, suite, config.seed, wrong, ended, note)
-            )
+                asyncio.run(
+                    _run_concurrently(
+                        concurrent, agents, suite, wrong, ended, in_flight, spending
+                    )
+                )
+        if console is not None and spending.max_cost is not None:
+            stopped = spending.cut or spending.not_started
+            said = (f"spent {spending.spent_usd:.4f} USD of --max-cost {spending.max_cost:g} USD"
+                    + (f": the cap was reached; {spending.cut} episode(s) cut short (recorded "
+                       f"as failed), {spending.not_started} not started (run again with a "
+                       "higher --max-cost to go on)" if stopped else ""))  # fmt: skip
+            console.print(f"[yellow]{said}[/]" if stopped else said)
     wanted = {job.key for job in jobs}
     latest = {record.key: record for record in store.load() if record.key in wanted}
     return [latest[job.key] for job in jobs if job.key in latest]
+
+
+@dataclass(frozen=True)
+class AgentEstimate:
+    """What one agent's share of a run would take (``worldtest.agents.llm.estimate``).
+
+    Attributes:
+        agent: the agent id (a preset's id, as records name it); episodes: episodes to run
+        (those not yet in the store);
+        stored: episodes already in the store (not run again); calls: model calls at most;
+        input_tokens, output_tokens: expected totals; cost_usd: expected USD (0 for agents
+        that call no model, None for a model agent without prices); worst_cost_usd: with
+        every reply ``max_output_tokens`` long; largest_input_tokens: the largest input of
+        one call; max_input_tokens: the context budget (0: none; None: not a model agent);
+        episode_worst_usd: the worst cost of one episode; in_flight: episodes at most in
+        flight at once (the concurrency).
+    """
+
+    agent: str
+    episodes: int
+    stored: int
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float | None = 0.0
+    worst_cost_usd: float | None = 0.0
+    largest_input_tokens: int = 0
+    max_input_tokens: int | None = None
+    episode_worst_usd: float | None = 0.0
+    in_flight: int = 1
+
+
+def estimate(config: RunConfig) -> list[AgentEstimate]:
+    """Estimate each agent's episodes, calls, tokens and cost for ``config``, making no call
+    and needing no API key (``worldtest run --dry-run``).
+
+    Returns:
+        One :class:`AgentEstimate` per agent, in ``config.agents`` order.
+
+    Raises:
+        ConfigError: as :func:`run` (but for an unset API key variable).
+    """
+    from worldtest.agents import AGENTS
+    from worldtest.agents.llm import llm_preset
+    from worldtest.agents.llm.estimate import estimate_episode
+
+    suite = Suite(config.suite)
+    options = config.llm_options()
+    agents: dict[str, Any] = {}
+    for agent_id in config.agents:
+        preset = None if agent_id in AGENTS else llm_preset(agent_id, **options)
+        agents[agent_id] = preset if preset is not None else make_agent(agent_id, **options)
+    _check_money(config, {a: _Priced(p) for a, p in agents.items()})
+    jobs = _plan(config, suite, agents, None)
+    done = ResultsStore.for_dir(config.results_dir).keys()
+    samples: dict[tuple[str, int], list[list[Any]]] = {}
+    out = []
+    for agent_id, agent in agents.items():
+        mine = [job for job in jobs if job.agent_id == agent_id]
+        todo = [job for job in mine if job.key not in done]
+        if not hasattr(agent, "context"):  # not a model agent
+            out.append(AgentEstimate(agent.id, len(todo), len(mine) - len(todo)))
+            continue
+        rows = []
+        for job in todo:
+            tpa = job.settings.ticks_per_action
+            if (job.env, tpa) not in samples:
+                samples[job.env, tpa] = _sample_frames(suite.program(job.env), config.seed, tpa)
+            rows.append(estimate_episode(agent, job.settings, samples[job.env, tpa],
+                                         job.task.family))  # fmt: skip
+        priced = agent.prices is not None
+        out.append(AgentEstimate(
+            agent.id, len(todo), len(mine) - len(todo),
+            calls=sum(r.calls for r in rows),
+            input_tokens=sum(r.input_tokens for r in rows),
+            output_tokens=sum(r.output_tokens for r in rows),
+            cost_usd=sum(r.cost_usd or 0.0 for r in rows) if priced else None,
+            worst_cost_usd=sum(r.worst_cost_usd or 0.0 for r in rows) if priced else None,
+            largest_input_tokens=max((r.largest_input_tokens for r in rows), default=0),
+            max_input_tokens=agent.context.max_input_tokens,
+            episode_worst_usd=max((r.worst_cost_usd or 0.0 for r in rows), default=0.0)
+            if priced else None,
+            in_flight=min(len(todo), config.concurrency or agent.request.concurrency),
+        ))  # fmt: skip
+    return out
+
+
+ESTIMATE_ACTIONS = 12
+"""Actions sampled per environment to size the interaction observations of an estimate."""
+
+
+def _sample_frames(program: Any, seed: int, ticks_per_action: int) -> list[list[Any]]:
+    """Frame 0, then the frames of :data:`ESTIMATE_ACTIONS` actions drawn uniformly from the
+    program actions (clicks on uniform cells) by ``default_rng(seed)``, labelled as the
+    protocol labels them. A program that fails on the way ends the sample early."""
+    from worldtest.env import PROGRAM_TEMPLATES, AutumnEnv, Frame
+
+    env = AutumnEnv(program, seed, ticks_per_action=ticks_per_action)
+    rng = np.random.default_rng(seed)
+    out = [[Frame(0, None, env.frame)]]
+    for _ in range(ESTIMATE_ACTIONS):
+        action = str(rng.choice(PROGRAM_TEMPLATES))
+        if action == "click X Y":
+            x, y = rng.integers(env.grid_size, size=2)
+            action = f"click {x} {y}"
+        try:
+            grids = env.step(action)
+        except WorldtestError:
+            break
+        first = env.tick - len(grids) + 1
+        out.append([Frame(first + i, action if i == 0 else None, g) for i, g in enumerate(grids)])
+    return out
+
+
+class _Priced:
+    """A preset seen as an agent by :func:`_check_money` (None for other agents)."""
+
+    def __init__(self, agent: Any) -> None:
+        self.preset = agent if hasattr(agent, "prices") else None
+# ----------------------------------------------------------------------------- ordinary agents
+# The episodes of ordinary agents are items (_Item: the config, agent, environment, family and
+# settings), each played by _play in a worker process, a Ray task, or this process. Everything
+# an episode needs, its generator's seed included, comes from the item; so its record is the
+# same wherever and in whatever order it runs. This process is the only writer of the store and
+# appends the records in plan order.
+
+
+@dataclass(frozen=True)
+class _Item:
+    config: RunConfig
+    agent_id: str
+    env: str
+    family: str
+    settings: Settings
+    seed: int
+
+
+_ITEM_FIELDS = ("agent_id", "env", "family", "settings", "seed", "suite_id")
+
+
+class _Worker:
+    """What one process needs to play episodes of a configuration: suite, agents, caches."""
+
+    def __init__(
+        self,
+        config: RunConfig,
+        suite: Suite | None = None,
+        agents: dict[str, Any] | None = None,
+        wrong: _WrongPrograms | None = None,
+    ) -> None:
+        self.config = config
+        self.suite = suite if suite is not None else Suite(config.suite)
+        self.agents = dict(agents or {})
+        self.wrong = wrong if wrong is not None else _WrongPrograms()
+        self.tasks: dict[tuple[str, str], Any] = {}
+
+    def play(self, item: _Item) -> EpisodeRecord:
+        if item.agent_id not in self.agents:
+            self.agents[item.agent_id] = make_agent(item.agent_id, **self.config.llm_options())
+        agent = self.agents[item.agent_id]
+        if (item.env, item.family) not in self.tasks:
+            self.tasks[item.env, item.family] = self.suite.task(item.env, item.family)
+        task = self.tasks[item.env, item.family]
+        return run_episode(
+            agent,
+            self.suite.spec(item.env),
+            self.suite.program(item.env),
+            task,
+            item.settings,
+            item.seed,
+            rng=episode_rng(item.seed, agent.id, task.id),
+            wrong_program=self.wrong(task),
+            suite=item.suite_id,
+        )
+
+
+_WORKERS: dict[str, _Worker] = {}  # per process: config JSON -> its worker state
+
+
+def _context_key(config: RunConfig) -> str:
+    return config.model_dump_json()
+
+
+def _play(item: _Item) -> EpisodeRecord:
+    """Play one episode (in a worker process, a Ray task, or this process)."""
+    key = _context_key(item.config)
+    if key not in _WORKERS:
+        _WORKERS[key] = _Worker(item.config)
+    return _WORKERS[key].play(item)
+
+
+def _play_ordinary(
+    jobs: list[_Job],
+    config: RunConfig,
+    store: ResultsStore,
+    progress: Progress,
+    bar: Any,
+    spending: Spending | None = None,
+) -> None:
+    """Play ``jobs`` (ordinary agents) and append their records in plan order.
+
+    On Ctrl-C or an error, the records that had finished are appended too (out of plan order);
+    only the episodes in flight are lost.
+    """
+    from worldtest.parallel import imap_ordered
+
+    suite_id = Suite(config.suite).id
+    items = [_Item(config, job.agent_id, job.env, job.task.family, job.settings, job.seed,
+                   suite_id) for job in jobs]
+    names = [f"{job.agent_id} {job.task.id}" for job in jobs]
+
+    def save(records: list[EpisodeRecord]) -> None:
+        for record in records:
+            store.append(record)
+
+    if config.ray is not None:
+        from worldtest.cluster import ray_imap_ordered, runtime_env
+
+        env = None
+        if config.ray != "local":  # the suite travels with the job: the nodes read it from "."
+            env = runtime_env(config.suite)
+            remote = config.model_copy(update={"suite": Path(".")})
+            items = [_Item(remote, *(getattr(i, f) for f in _ITEM_FIELDS)) for i in items]
+        records = ray_imap_ordered(
+            _play, items, config.ray, cpus=config.workers, env=env, on_abandon=save
+        )
+        where = f"ray {config.ray}"
+    else:
+        # The fork server imports these once; every worker is forked with them imported.
+        agent_modules = sorted({AGENTS[a].partition(":")[0] for a in config.agents if a in AGENTS})
+        preload = ("worldtest.runner", "worldtest.autumn", "worldtest.tasks.models", *agent_modules)
+        records = imap_ordered(_play, items, config.workers, preload=preload, on_abandon=save)
+        where = f"{min(config.workers, len(items))} workers"
+    parallel = config.ray is not None or min(config.workers, len(items)) > 1
+    if names:
+        progress.update(bar, description=where if parallel else names[0])
+    try:
+        for i, record in enumerate(records):
+            store.append(record)
+            if spending is not None:
+                spending.add(record)
+            progress.advance(bar)
+            if not parallel and i + 1 < len(names):
+                progress.update(bar, description=names[i + 1])
+    finally:
+        records.close()  # on an error here (Ctrl-C, a full disk): stop the workers now
 
 
 class _WrongPrograms:
@@ -279,10 +663,10 @@ async def _run_concurrently(
     jobs: list[_Job],
     agents: dict[str, Any],
     suite: Suite,
-    seed: int,
     wrong: Callable[[Any], Any],
     ended: Callable[[EpisodeRecord], None],
     note: Callable[[int], None],
+    spending: Spending | None = None,
 ) -> None:
     """Run the episodes of async agents concurrently, ``concurrency`` per endpoint.
 
@@ -290,8 +674,11 @@ async def _run_concurrently(
     the order they end), on a single writer thread. The first exception that is not an
     episode failure (a harness bug, a results file that cannot be written) cancels the others
     and propagates, as does a cancellation (Ctrl-C): the episodes in flight are then lost, the
-    recorded ones kept.
+    recorded ones kept. With ``spending`` (module docstring), model agents' calls are capped
+    and counted there, and an episode whose turn comes once the cap is reached is not started
+    (counted in ``spending.not_started``).
     """
+    spending = spending if spending is not None else Spending()
     limits: dict[str, int] = {}
     for agent_id in {job.agent_id for job in jobs}:
         agent = agents[agent_id]
@@ -309,21 +696,36 @@ async def _run_concurrently(
         nonlocal in_flight
         base = agents[job.agent_id]
         async with gates[getattr(base, "endpoint", job.agent_id)]:
+            if spending.reached:
+                spending.not_started += 1
+                return
             in_flight += 1
             note(in_flight)
+            agent = base.clone()
+            hooked = hasattr(agent, "ledger")
+            if hooked:  # counted (and capped) call by call
+                agent.ledger = spending
             try:
                 record = await run_episode_async(
-                    base.clone(),
+                    agent,
                     suite.spec(job.env),
                     suite.program(job.env),
                     job.task,
                     job.settings,
-                    seed,
-                    rng=episode_rng(seed, base.id, job.task.id),
+                    job.seed,
+                    rng=episode_rng(job.seed, base.id, job.task.id),
                     wrong_program=wrong(job.task),
+                    suite=suite.id,
                 )
             finally:
                 in_flight -= 1
+            if not hooked:
+                spending.add(record)  # before the gate lets the next episode in
+            elif record.usage.get("cut_by_cost_cap"):
+                if not record.usage.get("calls"):  # refused its first call: not started
+                    spending.not_started += 1
+                    return
+                spending.cut += 1
         await loop.run_in_executor(writer, ended, record)
 
     tasks = [asyncio.create_task(one(job)) for job in jobs]

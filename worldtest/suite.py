@@ -95,6 +95,9 @@ def _read_specs(path: Path) -> dict[str, EnvSpec]:
     return specs
 
 
+_BUILTIN_ROOT = Path(__file__).resolve().parent.parent
+
+
 def default_suite_root() -> Path:
     """The suite folder: ``$WORLDTEST_HOME``, else the cwd if it holds ``environments/`` and
     ``tasks/``, else the repository root (the parent of the ``worldtest`` package)."""
@@ -116,6 +119,14 @@ class Suite:
     def __init__(self, root: Path | str | None = None) -> None:
         self.root = Path(root).resolve() if root is not None else default_suite_root()
         self._programs: dict[str, Program] = {}
+
+    @property
+    def id(self) -> str | None:
+        """The suite's id in records, keys and reports: None for the suite shipped with
+        worldtest (the repository root), else the folder's name (``autumnbench`` for
+        ``worldtest download autumnbench``). Environment ids are qualified by it
+        (``autumnbench:ice``), so a downloaded ``ice`` never merges with ours."""
+        return None if self.root == _BUILTIN_ROOT else self.root.name
 
     @cached_property
     def envs(self) -> dict[str, EnvSpec]:

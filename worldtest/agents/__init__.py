@@ -5,6 +5,8 @@ made, so a registry entry costs nothing until used. To add an agent, write its c
 protocol of :mod:`worldtest.agents.base`) and add one line here. The oracle is registered as
 ``oracle`` -> ``worldtest.agents.oracle:OracleAgent`` (a privileged agent, written separately).
 Any ``"package.module:Class"`` string is also accepted as an id, for agents outside worldtest.
+The model-free adversaries of the task validator's battery answer to ``adversary/...`` ids
+(:mod:`worldtest.agents.adversaries`) without being listed.
 
 Model agents are not classes of the registry but configurations: ``llm`` with its options
 (``--provider --model --base-url --api-key-env``), a preset file ``agents/NAME.toml``, or a
@@ -53,6 +55,10 @@ def make_agent(agent_id: str, **llm_options: Any) -> Agent:
             or a bad model-agent configuration.
     """
     target = AGENTS.get(agent_id)
+    if target is None and agent_id.startswith("adversary/"):
+        from worldtest.agents.adversaries import make_adversary  # issue 15's battery, not listed
+
+        return make_adversary(agent_id)
     if target is None:
         from worldtest.agents.llm import make_llm_agent
 

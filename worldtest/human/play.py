@@ -20,6 +20,8 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from worldtest.env import FAMILIES
 from worldtest.errors import ConfigError
 from worldtest.human.agent import HumanAgent, check_name
@@ -27,6 +29,7 @@ from worldtest.human.cards import Panel, ResultScreen
 from worldtest.replay import ReplayError, reconstruct
 from worldtest.human.window import Window, WindowClosed
 from worldtest.protocol import Settings, run_episode
+from worldtest.report.media import cd_first_change
 from worldtest.results import EpisodeRecord, ResultsStore, episode_key
 from worldtest.runner import episode_rng
 from worldtest.suite import Suite
@@ -93,7 +96,8 @@ def play(
     agent_id, version = f"human:{name}", HumanAgent.version
     todo = []
     for task in tasks:
-        key = episode_key(agent_id, version, task.id, task.version, seed, settings.model_dump())
+        key = episode_key(agent_id, version, task.id, task.version, seed, settings.model_dump(),
+                          suite=suite.id)
         if key in done:
             echo(f"{agent_id} already played {task.id} with seed {seed} (in {store.path}); skipped")
         else:
@@ -107,7 +111,8 @@ def play(
     try:
         for i, task in enumerate(todo):
             rng = episode_rng(seed, agent.id, task.id)
-            record = run_episode(agent, spec, program, task, settings, seed, rng=rng)
+            record = run_episode(agent, spec, program, task, settings, seed, rng=rng,
+                                 suite=suite.id)
             if window.closed:
                 echo(f"window closed: {task.id} was not finished, nothing saved for it")
                 break
@@ -169,9 +174,18 @@ def result_screen(record: EpisodeRecord, suite: Suite, path: Path, button: str) 
         title = "Right!" if outcome.get("correct") else "Not this time"
         return ResultScreen("end-mfp", title, bool(outcome.get("correct")), lines, panels, button)
     seen, trigger, chosen = phase.seen, outcome.get("trigger_time"), outcome.get("chosen_frame")
+    change = cd_first_change(seen, suite.program(record.env), phase.env.seed)
+
+    def panel(k: int, caption: str) -> Panel:
+        """Frame k; the first frame the change shows in gets its changed cells outlined."""
+        if change is not None and change[0] == k:
+            return Panel(caption + ", changed cells outlined", seen[k].grid,
+                         change[1].astype(np.uint8))
+        return Panel(caption, seen[k].grid)
+
     panels = []
     if chosen is not None:
-        panels.append(Panel(f"Your pick: frame {chosen}", seen[chosen].grid))
+        panels.append(panel(chosen, f"Your pick: frame {chosen}"))
     if trigger is None:
         lines = ["The change never showed while you played, so no pick could score."]
     else:
@@ -183,7 +197,7 @@ def result_screen(record: EpisodeRecord, suite: Suite, path: Path, button: str) 
         ]
         for k in (trigger - 1, trigger):
             if 0 <= k < len(seen) and k != chosen:
-                panels.append(Panel(f"Frame {k} (full score)", seen[k].grid))
+                panels.append(panel(k, f"Frame {k} (full score)"))
     if outcome.get("ended") != "submit":
         lines.insert(
             0, "You gave up." if outcome.get("ended") == "quit" else "The test actions ran out."

@@ -226,6 +226,27 @@ def _frame_indices(replay: Replay, frame: ReplayFrame, cell: int) -> np.ndarray:
     return np.concatenate([body, np.asarray(strip, dtype=np.uint8)], axis=0)
 
 
+def _mfp_ending(replay: Replay, cell: int) -> np.ndarray | None:
+    """The last GIF frame of an MFP episode: the recording's final frame with the true patch in
+    the mask, outlined, over a caption with the answer, the choice and the score (indices)."""
+    from PIL import Image, ImageDraw
+
+    record, phase = replay.record, replay.phase
+    if record.family != "mfp" or phase is None:
+        return None
+    task, choice = phase.task, record.outcome.get("choice")
+    full = np.array(task.frames[-1])
+    task.mask.region(full)[...] = task.options[task.answer]
+    marked = np.zeros(full.shape, dtype=bool)
+    task.mask.region(marked)[...] = True
+    body = _grid_indices(full, cell, marked, None)
+    chose = "no choice" if choice is None else f"chose option {choice}"
+    text = f"truth: option {task.answer} (outlined); {chose}; score {record.score:.2f}"
+    strip = Image.new("P", (body.shape[1], 2 * cell), _BG)
+    ImageDraw.Draw(strip).text((4, cell // 2), text, fill=_TEXT, font=_font())
+    return np.concatenate([body, np.asarray(strip, dtype=np.uint8)], axis=0)
+
+
 def render_frame(replay: Replay, frame: ReplayFrame, cell: int = 16) -> np.ndarray:
     """One GIF frame as RGB, ``uint8`` (height, width, 3): the grid in the palette's colours
     with faint cell lines (and the planning goal beside it, its constrained cells outlined,
@@ -240,7 +261,9 @@ def write_gif(
 
     Each frame lasts ``1000 / (FRAME_RATE * speed)`` ms (at least 20, GIF's resolution being
     10 ms); identical consecutive images are merged into one longer frame; the last frame is
-    held one second more. All frames share one fixed palette (:data:`_GIF_PALETTE`).
+    held one second more. An MFP episode then ends on the truth: the recording's final frame
+    with the true patch in the mask (outlined), captioned with the answer, the choice and the
+    score, held 2 s. All frames share one fixed palette (:data:`_GIF_PALETTE`).
 
     Returns:
         The path written.
@@ -258,6 +281,10 @@ def write_gif(
             images.append(image)
             durations.append(ms)
     durations[-1] += 1000
+    ending = _mfp_ending(replay, cell)
+    if ending is not None and ending.shape == images[-1].shape:
+        images.append(ending)
+        durations.append(2000)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     palette = _GIF_PALETTE.flatten().tolist()

@@ -14,6 +14,7 @@ can drive the real-time play with a fake clock, deterministically.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +25,40 @@ import pygame
 from worldtest.errors import ConfigError
 from worldtest.human.widgets import THEME
 
-__all__ = ["Screen", "Window", "WindowClosed"]
+__all__ = ["NoDisplayError", "Screen", "Window", "WindowClosed", "check_display"]
+
+HEADLESS_DRIVERS = ("dummy", "offscreen")
+"""SDL video drivers that draw nowhere: accepted only when ``SDL_VIDEODRIVER`` asks for them."""
+
+
+class NoDisplayError(ConfigError):
+    """No display to open a window on (``worldtest play`` then exits with status 2)."""
+
+
+def _no_display(why: str) -> NoDisplayError:
+    return NoDisplayError(
+        f"worldtest play needs a display to open its window, and there is none: {why}. Run it "
+        "on a desktop session (or over ssh -X); SDL_VIDEODRIVER=dummy runs it without a "
+        "display, for tests only."
+    )
+
+
+def check_display() -> None:
+    """Fail fast when no window can be shown, before SDL is asked for one.
+
+    On Linux and the BSDs a window needs ``DISPLAY`` (X11) or ``WAYLAND_DISPLAY``; without
+    either, SDL would fall back to its invisible ``offscreen`` driver and the play would wait
+    forever for input. An explicit ``SDL_VIDEODRIVER`` is trusted (tests set ``dummy``).
+
+    Raises:
+        NoDisplayError: no display and no explicit ``SDL_VIDEODRIVER``.
+    """
+    if os.environ.get("SDL_VIDEODRIVER"):
+        return
+    if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")) and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        raise _no_display("neither DISPLAY (X11) nor WAYLAND_DISPLAY is set")
 
 
 class WindowClosed(Exception):
@@ -75,8 +109,9 @@ class Window:
         title: the window caption.
 
     Raises:
-        ConfigError: no window can be opened (no display; set ``SDL_VIDEODRIVER=dummy`` to
-            run headless).
+        NoDisplayError: no display (:func:`check_display`), or SDL found only a driver that
+            draws nowhere without being asked for it (set ``SDL_VIDEODRIVER=dummy`` to run
+            headless on purpose). ConfigError: the window cannot be opened.
     """
 
     def __init__(
@@ -88,8 +123,13 @@ class Window:
         on_frame: Callable[[Window, Screen], None] | None = None,
         title: str = "worldtest",
     ) -> None:
+        check_display()
         try:
             pygame.display.init()
+            driver = pygame.display.get_driver()
+            if driver in HEADLESS_DRIVERS and os.environ.get("SDL_VIDEODRIVER") != driver:
+                pygame.display.quit()
+                raise _no_display(f"SDL found no display and fell back to its {driver!r} driver")
             pygame.font.init()
             if size is None:
                 desk_w, desk_h = pygame.display.get_desktop_sizes()[0]

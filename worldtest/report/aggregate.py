@@ -34,7 +34,7 @@ from worldtest.report.bootstrap import (
     point_estimate,
 )
 from worldtest.report.rows import Row, group_rows, newest_tasks
-from worldtest.results import EpisodeRecord
+from worldtest.results import EpisodeRecord, qualified_env, qualified_task
 
 __all__ = [
     "COLUMNS",
@@ -125,7 +125,7 @@ def stochastic_envs(records: Iterable[EpisodeRecord]) -> dict[str, bool]:
     """Environment -> whether any of its records says it is stochastic."""
     out: dict[str, bool] = defaultdict(bool)
     for record in records:
-        out[record.env] |= record.stochastic
+        out[qualified_env(record)] |= record.stochastic
     return dict(out)
 
 
@@ -135,7 +135,7 @@ def _tasks(row: Row) -> dict[str, dict[str, dict[str, list[float]]]]:
         lambda: defaultdict(lambda: defaultdict(list))
     )
     for record in row.episodes:
-        out[record.env][record.family][record.task_id].append(record.score)
+        out[qualified_env(record)][record.family][record.task_id].append(record.score)
     return {
         env: {f: {t: sorted(s) for t, s in sorted(fams[f].items())} for f in FAMILIES if f in fams}
         for env, fams in sorted(out.items())
@@ -184,10 +184,10 @@ def _summary(
             cell = _cell(tasks, chosen, FAMILIES, seed, n_resamples)
         if cell is not None:
             cells[column] = cell
-    have = {(r.task_id, r.task_version) for r in row.episodes}
+    have = {(qualified_task(r), r.task_version) for r in row.episodes}
     per_task: dict[str, int] = defaultdict(int)
     for record in row.episodes:
-        per_task[record.task_id] += 1
+        per_task[qualified_task(record)] += 1
     return AgentSummary(
         agent=row.label,
         name=row.key.name,

@@ -143,7 +143,7 @@ def _draw(
                 item = EpisodeMedia(record)
                 try:
                     rp = replay(record, suite)
-                    item.thumbnails = thumbnails(rp)
+                    item.thumbnails = thumbnails(rp, program=suite.program(record.env))
                     name = gif_name(record, row.label)
                     write_gif(rp, out_dir / REPLAYS_DIR / name)
                     item.gif = f"{REPLAYS_DIR}/{name}"

@@ -18,8 +18,14 @@ from worldtest import __version__
 from worldtest.report.aggregate import COLUMN_TITLES, COLUMNS, FAMILIES, AgentSummary
 from worldtest.report.bootstrap import interval_sentence
 from worldtest.report.build import Report
-from worldtest.report.plots import bars_png, heatmap_png
-from worldtest.report.reference import REFERENCE_NOTE, REFERENCE_ROWS
+from worldtest.report.plots import bars_png, env_heatmap_png
+from worldtest.report.reference import (
+    REFERENCE_NOTE,
+    REFERENCE_ROWS,
+    REFERENCE_SOURCE,
+    caveat_lines,
+)
+from worldtest.results import qualified_env
 from worldtest.report.text import (
     AGGREGATION_NOTE,
     fmt_int,
@@ -32,13 +38,9 @@ from worldtest.report.text import (
 
 __all__ = ["render_html"]
 
-_FAMILY_NAMES = {
-    "mfp": "masked-frame prediction (MFP)",
-    "planning": "planning",
-    "cd": "change detection (CD)",
-}
 
 _SHORT = {"mfp": "MFP", "planning": "planning", "cd": "CD"}
+FAMILY_ORDER = ("cd", "mfp", "planning")  # as in the leaderboard's columns
 
 _STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2430;
@@ -132,12 +134,13 @@ def _reference() -> str:
     )
     return (
         "<section class=reference><h2>Reference rows from the paper (not comparable)</h2>"
-        f"<p class=note>Warrier et al. 2025, “Benchmarking World-Model Learning” (arXiv "
-        f"2510.19788): mean scores over the paper's 43 environments, {escape(REFERENCE_NOTE)} "
-        "with the rows above (this project's environments and tasks are others) and not part "
-        "of the ranking.</p>"
+        f"<p class=note>{escape(REFERENCE_SOURCE)}: mean scores over the paper's 43 "
+        f"environments, {escape(REFERENCE_NOTE)} with the rows above (this project's "
+        "environments and tasks are others) and not part of the ranking.</p>"
         "<table><tr><th>reference</th><th>CD</th><th>MFP</th><th>planning</th><th>overall</th>"
-        f"</tr>{rows}</table></section>"
+        f"</tr>{rows}</table>"
+        + "".join(f"<p class=note>{escape(line)}</p>" for line in caveat_lines())
+        + "</section>"
     )
 
 
@@ -154,27 +157,28 @@ def _figures(report: Report) -> str:
         )
         bars.append(f'<img alt="{COLUMN_TITLES[column]} bar chart" src="{_png_uri(png)}">')
     envs = report.envs
-    names = [f"{e} (stoch.)" if report.stochastic[e] else e for e in envs]
+    names = [f"{e} *" if report.stochastic[e] else e for e in envs]
+    columns = [*FAMILY_ORDER, None]
     maps = []
-    for family in (*FAMILIES, None):
-        scores = np.full((len(labels), len(envs)), np.nan)
-        for i, label in enumerate(labels):
-            for j, env in enumerate(envs):
-                fams = report.per_env[label].get(env, {})
-                value = (
-                    fams.get(family)
-                    if family
-                    else (sum(fams.values()) / len(fams) if fams else None)
-                )
+    for label in labels:  # one tall map per agent: environments down, families across
+        scores = np.full((len(envs), len(columns)), np.nan)
+        for i, env in enumerate(envs):
+            fams = report.per_env[label].get(env, {})
+            for j, family in enumerate(columns):
+                value = fams.get(family) if family else (
+                    sum(fams.values()) / len(fams) if fams else None)
                 scores[i, j] = np.nan if value is None else value
-        title = _FAMILY_NAMES[family] if family else "environment mean (all families)"
-        png = heatmap_png(labels, names, scores, f"Per environment: {title}")
-        maps.append(f'<img alt="heatmap {escape(title)}" src="{_png_uri(png)}">')
+        heads = [_SHORT[f] if f else "mean" for f in columns]
+        png = env_heatmap_png(names, heads, scores, label)
+        maps.append(f'<img class=heat alt="heatmap of {escape(label)} per environment" '
+                    f'src="{_png_uri(png)}">')
     return (
         "<h2>Figures</h2><h3>Scores per family, with bootstrap intervals</h3>"
         f"<div class=figs>{''.join(bars)}</div>"
-        "<h3>Per environment (agents × environments)</h3>"
-        f"<div class=figs>{''.join(maps)}</div>"
+        "<h3>Per environment (one map per agent; * = stochastic)</h3>"
+        "<p class=note>Each cell is the task score in that environment (seeds averaged); "
+        "mean: the environment's score, the mean of its families. Grey: not run.</p>"
+        f"<div class='figs heats'>{''.join(maps)}</div>"
     )
 
 
@@ -239,7 +243,8 @@ def _episodes(report: Report) -> str:
         for family in FAMILIES:
             for item in families.get(family, []):
                 r = item.record
-                title = f"{_SHORT[family]} · {r.env} · seed {r.seed} · score {r.score:.2f}"
+                where = qualified_env(r)
+                title = f"{_SHORT[family]} · {where} · seed {r.seed} · score {r.score:.2f}"
                 if item.error:
                     body = f"<p class=err>not drawn: {escape(item.error)}</p>"
                 else:

@@ -2,18 +2,27 @@
 
 The output has no timestamps, so the same records always give the same file. It holds the same
 tables as the HTML page (:mod:`worldtest.report.html`) without the figures; episode replays are
-linked as GIF files.
+linked as GIF files. Every text the report did not write itself (agent, environment and model
+names, error messages, notes) goes through :func:`md_text`, so a name such as ``<script>`` or
+``a | b`` shows as written and cannot add HTML, links or table columns.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from worldtest import __version__
 from worldtest.report.aggregate import COLUMN_TITLES, COLUMNS, FAMILIES, AgentSummary
 from worldtest.report.bootstrap import interval_sentence
 from worldtest.report.build import Report
-from worldtest.report.reference import REFERENCE_NOTE, REFERENCE_ROWS
+from worldtest.report.reference import (
+    REFERENCE_NOTE,
+    REFERENCE_ROWS,
+    REFERENCE_SOURCE,
+    caveat_lines,
+)
+from worldtest.results import qualified_env
 from worldtest.report.text import (
     AGGREGATION_NOTE,
     fmt_cell_detail,
@@ -25,7 +34,19 @@ from worldtest.report.text import (
     rows_apart_note,
 )
 
-__all__ = ["render_markdown"]
+__all__ = ["md_text", "render_markdown"]
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]~#])")
+
+
+def md_text(value: object) -> str:
+    """Text the report did not write, made inert for Markdown: on one line, ``&``, ``<`` and
+    ``>`` as HTML entities (no tag survives), and the characters that start emphasis, code,
+    links or strike-through (``\\ ` * _ [ ] ~ #``) backslash-escaped. A ``|`` is escaped by the
+    table writer, which sees every cell."""
+    text = " ".join(str(value).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def _cell(text: object) -> str:
@@ -50,7 +71,7 @@ def _leaderboard(summaries: Sequence[AgentSummary]) -> str:
     titles = [COLUMN_TITLES[c] for c in COLUMNS]
     rows = [
         [
-            s.agent,
+            md_text(s.agent),
             *(_value(s, c) for c in COLUMNS),
             f"{s.n_tasks}{'' if s.complete else '*'}",
             s.n_episodes,
@@ -60,12 +81,15 @@ def _leaderboard(summaries: Sequence[AgentSummary]) -> str:
     text = _table(["agent", *titles, "tasks", "episodes"], rows)
     flagged = [s for s in summaries if not s.complete]
     if flagged:
-        text += "\n\n" + "\n".join(f"\\* {s.agent}: {missing_note(s)}." for s in flagged)
+        text += "\n\n" + "\n".join(
+            f"\\* {md_text(s.agent)}: {md_text(missing_note(s))}." for s in flagged
+        )
     if any(s.n_failed for s in summaries):
-        failed = ", ".join(f"{s.agent}: {s.n_failed}" for s in summaries if s.n_failed)
+        failed = ", ".join(f"{md_text(s.agent)}: {s.n_failed}" for s in summaries if s.n_failed)
         text += f"\n\nFailed episodes (scored 0): {failed}."
     intervals = [
-        [s.agent, *(fmt_cell_detail(s.cells.get(c)) or "—" for c in COLUMNS)] for s in summaries
+        [md_text(s.agent), *(fmt_cell_detail(s.cells.get(c)) or "—" for c in COLUMNS)]
+        for s in summaries
     ]
     return (
         text
@@ -78,7 +102,7 @@ def _per_environment(report: Report) -> str:
     labels = [s.agent for s in report.summaries]
     rows: list[list[object]] = []
     for env in report.envs:
-        name = f"{env} (stochastic)" if report.stochastic[env] else env
+        name = md_text(f"{env} (stochastic)" if report.stochastic[env] else env)
         for family in FAMILIES:
             cells = [report.per_env[a].get(env, {}).get(family) for a in labels]
             if any(c is not None for c in cells):
@@ -90,7 +114,7 @@ def _per_environment(report: Report) -> str:
             for a in labels
         ]
         rows.append([name, "**mean**", *(fmt_score(m) for m in means)])
-    return _table(["environment", "family", *labels], rows, right_from=2)
+    return _table(["environment", "family", *map(md_text, labels)], rows, right_from=2)
 
 
 def _behaviour(report: Report, labels: Sequence[str]) -> str:
@@ -99,7 +123,7 @@ def _behaviour(report: Report, labels: Sequence[str]) -> str:
         b = report.behaviour[label]
         rows.append(
             [
-                label,
+                md_text(label),
                 fmt_ratio(b.interaction_actions, 1),
                 fmt_ratio(b.resets),
                 fmt_ratio(b.reset_share, 3),
@@ -137,10 +161,11 @@ def _reference() -> str:
         for r in REFERENCE_ROWS
     ]
     return (
-        f'> Reference rows from Warrier et al. 2025, "Benchmarking World-Model Learning" '
-        f"(arXiv 2510.19788), mean over the paper's 43 environments, {REFERENCE_NOTE} with "
-        f"the rows above (this project's environments and tasks are others) and not part of "
-        f"the ranking.\n\n" + _table(["reference", "CD", "MFP", "planning", "overall"], rows)
+        f"> Reference rows from {REFERENCE_SOURCE}, mean over the paper's 43 environments, "
+        f"{REFERENCE_NOTE} with the rows above (this project's environments and tasks are "
+        f"others) and not part of the ranking.\n\n"
+        + _table(["reference", "CD", "MFP", "planning", "overall"], rows)
+        + "".join(f"\n{line}\n" for line in caveat_lines())
     )
 
 
@@ -150,9 +175,11 @@ def _episodes(report: Report) -> str:
         for family in FAMILIES:
             for item in families.get(family, []):
                 r = item.record
-                what = f"[GIF replay]({item.gif})" if item.gif else f"not drawn: {item.error}"
+                what = (f"[GIF replay](<{item.gif}>)" if item.gif
+                        else f"not drawn: {md_text(item.error)}")
                 lines.append(
-                    f"- {label} · {family} · {r.env} · seed {r.seed} · score {r.score:.3f}: {what}"
+                    f"- {md_text(label)} · {family} · {md_text(qualified_env(r))} · seed {r.seed} · "
+                    f"score {r.score:.3f}: {what}"
                 )
     return "\n".join(lines)
 
@@ -187,7 +214,8 @@ def render_markdown(report: Report) -> str:
         parts += ["## Per environment", _per_environment(report)]
         parts += ["## Behaviour", _behaviour(report, [s.agent for s in summaries])]
     if report.humans:
-        rows = [[s.agent, *(_value(s, c) for c in COLUMNS), s.n_tasks] for s in report.humans]
+        rows = [[md_text(s.agent), *(_value(s, c) for c in COLUMNS), s.n_tasks]
+                for s in report.humans]
         parts += [
             "## Human participants",
             _table(["participant", *(COLUMN_TITLES[c] for c in COLUMNS), "tasks"], rows),
@@ -196,5 +224,5 @@ def render_markdown(report: Report) -> str:
     if report.media:
         parts += ["## Episode replays", _episodes(report)]
     if report.notes:
-        parts += ["## Notes", "\n".join(f"- {note}" for note in report.notes)]
+        parts += ["## Notes", "\n".join(f"- {md_text(note)}" for note in report.notes)]
     return "\n\n".join(parts) + "\n"

@@ -1,4 +1,4 @@
-"""Figures of a report as PNG bytes: per-environment heatmaps and per-family bar charts.
+"""Figures of a report as PNG bytes: per-agent environment heatmaps and per-family bar charts.
 
 Drawn with matplotlib's object API on the Agg canvas (no pyplot, no display, no global backend
 switch), so reports render headless and the figures are the same on every run.
@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-__all__ = ["bars_png", "heatmap_png"]
+__all__ = ["bars_png", "env_heatmap_png"]
 
 _DPI = 100
 _CMAP = "viridis"
@@ -27,49 +27,51 @@ def _png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def heatmap_png(rows: Sequence[str], envs: Sequence[str], scores: np.ndarray, title: str) -> bytes:
-    """A heatmap of scores, rows x environments, with each cell's value written in it.
+def env_heatmap_png(
+    envs: Sequence[str], columns: Sequence[str], scores: np.ndarray, title: str
+) -> bytes:
+    """One agent's scores as a tall heatmap: one row per environment, one column per family
+    (and the mean), each cell's value written in it, labels at 10 points, read at a glance.
 
     Args:
-        rows: row labels (agents), top to bottom.
-        envs: environment names, left to right (a stochastic one may carry a marker).
-        scores: float array, shape (len(rows), len(envs)), values in [0, 1]; NaN = not run
+        envs: row labels, top to bottom (a stochastic environment may carry a marker).
+        columns: column labels, left to right (``CD``, ``MFP``, ``planning``, ``mean``).
+        scores: float array, shape (len(envs), len(columns)), values in [0, 1]; NaN = not run
             (drawn light grey with a dash).
-        title: the figure title.
+        title: the figure title (the agent), drawn above the columns.
 
     Returns:
-        The PNG file's bytes.
+        The PNG file's bytes (at 100 dpi: about 26 pixels per row, 64 per column).
 
     Raises:
         ValueError: ``scores`` does not have that shape.
     """
     scores = np.asarray(scores, dtype=float)
-    if scores.shape != (len(rows), len(envs)):
-        raise ValueError(f"expected scores of shape {(len(rows), len(envs))}, got {scores.shape}")
-    width = min(2.0 + 0.5 * len(envs) + 0.07 * max(map(len, rows), default=0), 18.0)
-    fig = Figure(figsize=(width, 1.2 + 0.42 * len(rows)))
+    if scores.shape != (len(envs), len(columns)):
+        raise ValueError(f"expected scores of shape {(len(envs), len(columns))}, got {scores.shape}")
+    label_in = 0.09 * max(map(len, envs), default=4)
+    fig = Figure(figsize=(0.5 + label_in + 0.64 * len(columns), 1.05 + 0.26 * len(envs)))
     ax = fig.add_subplot()
     ax.set_facecolor("#e6e6e6")
-    image = ax.imshow(
-        np.ma.masked_invalid(scores),
-        cmap=_CMAP,
-        vmin=0.0,
-        vmax=1.0,
-        aspect="auto",
-        interpolation="nearest",
-    )
-    ax.set_xticks(range(len(envs)), labels=list(envs), rotation=45, ha="right", fontsize=8)
-    ax.set_yticks(range(len(rows)), labels=list(rows), fontsize=8)
-    if len(envs) <= 30:
-        for (i, j), value in np.ndenumerate(scores):
-            text = "–" if math.isnan(value) else f"{value:.2f}"
-            dark = not math.isnan(value) and value < 0.6
-            ax.text(
-                j, i, text, ha="center", va="center", fontsize=7, color="white" if dark else "black"
-            )
-    ax.set_title(title, fontsize=10, loc="left")
-    fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02).ax.tick_params(labelsize=7)
-    fig.tight_layout()
+    ax.imshow(np.ma.masked_invalid(scores), cmap=_CMAP, vmin=0.0, vmax=1.0, aspect="auto",
+              interpolation="nearest")
+    ax.set_xticks(range(len(columns)), labels=list(columns), fontsize=10)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(envs)), labels=list(envs), fontsize=10)
+    ax.tick_params(length=0)
+    ax.set_xticks(np.arange(-0.5, len(columns)), minor=True)
+    ax.set_yticks(np.arange(-0.5, len(envs)), minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.2)
+    ax.tick_params(which="minor", length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    for (i, j), value in np.ndenumerate(scores):
+        text = "–" if math.isnan(value) else f"{value:.2f}"
+        dark = not math.isnan(value) and value < 0.6
+        ax.text(j, i, text, ha="center", va="center", fontsize=9,
+                color="white" if dark else "black")
+    ax.set_title(title, fontsize=11, loc="left", fontweight="bold")
+    fig.tight_layout(pad=0.4)
     return _png(fig)
 
 

@@ -12,7 +12,8 @@ comparable.
   ``humans`` row (protocol section 4 compares a human group with each model); its members are
   kept in :attr:`Row.members` so individual participants can be listed apart.
 - **Shown apart** (a separate row, labelled with what differs): a different ``agent_version``,
-  a different ``settings`` dict, a different major ``worldtest_version``, or an older
+  a different ``settings`` dict (a ``paper``-profile row is labelled ``[paper]``, and other
+  settings are compared within one profile), a different major ``worldtest_version``, or an older
   ``task_version`` of a task that the same configuration also ran in a newer version.
 """
 
@@ -23,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from worldtest.results import EpisodeRecord
+from worldtest.results import EpisodeRecord, qualified_task
 
 __all__ = ["HUMANS", "HUMAN_PREFIX", "Row", "RowKey", "deduplicate", "group_rows", "newest_tasks"]
 
@@ -94,9 +95,8 @@ def newest_tasks(records: Iterable[EpisodeRecord]) -> dict[str, int]:
     """Task id -> the newest ``task_version`` among the records (the benchmark's task set)."""
     newest: dict[str, int] = {}
     for record in records:
-        newest[record.task_id] = max(
-            newest.get(record.task_id, record.task_version), record.task_version
-        )
+        task = qualified_task(record)
+        newest[task] = max(newest.get(task, record.task_version), record.task_version)
     return newest
 
 
@@ -136,10 +136,10 @@ def group_rows(records: Sequence[EpisodeRecord], *, group_humans: bool = True) -
     for config, episodes in by_config.items():
         versions: dict[str, list[int]] = defaultdict(list)
         for record in episodes:
-            if record.task_version not in versions[record.task_id]:
-                versions[record.task_id].append(record.task_version)
+            if record.task_version not in versions[qualified_task(record)]:
+                versions[qualified_task(record)].append(record.task_version)
         for record in episodes:
-            newer = [v for v in versions[record.task_id] if v > record.task_version]
+            newer = [v for v in versions[qualified_task(record)] if v > record.task_version]
             grouped[RowKey(*config, generation=len(newer))].append(record)
 
     labels = _labels(grouped)
@@ -159,18 +159,24 @@ def _labels(grouped: dict[RowKey, list[EpisodeRecord]]) -> dict[RowKey, str]:
     labels = {}
     for name, keys in by_name.items():
         settings = {k: json.loads(k.settings) for k in keys}
-        differing = sorted(
-            {
-                s
-                for k in keys
-                for s in settings[k]
-                if len({json.dumps(settings[o].get(s), default=str) for o in keys}) > 1
-            }
-        )
+        profile = {k: settings[k].get("profile", "worldtest") for k in keys}
         for key in keys:
+            # Settings are compared within one protocol profile; a paper-profile row always
+            # says so (README "The paper profile").
+            peers = [k for k in keys if profile[k] == profile[key]]
+            differing = sorted(
+                {
+                    s
+                    for k in peers
+                    for s in settings[k]
+                    if len({json.dumps(settings[o].get(s), default=str) for o in peers}) > 1
+                }
+            )
             label = name
             if len({k.agent_version for k in keys}) > 1:
                 label += f"@{key.agent_version}"
+            if profile[key] != "worldtest":
+                label += f" [{profile[key]}]"
             if differing:
                 shown = ", ".join(f"{s}={settings[key].get(s, '—')}" for s in differing)
                 label += f" [{shown}]"

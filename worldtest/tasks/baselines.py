@@ -25,7 +25,9 @@ distractors so that each scorer picks the truth about as often as chance
 
 For planning, :func:`open_loop_sequences` is the fixed battery of action sequences that never
 look at the screen (issue 15: each arrow held, noop only, each goal cell clicked in order, 100
-seeded random sequences); a goal one of them reaches is not a planning problem.
+seeded random sequences); a goal one of them reaches is not a planning problem. The
+closed-loop model-free policies (the greedy goal chaser ...) are in
+:mod:`worldtest.tasks.policies`, re-exported here.
 
 :func:`expected_score` is the expected score of one such agent on one task: ``1/k`` when the
 truth is among ``k`` options tied for the best similarity, else 0.
@@ -39,7 +41,10 @@ import numpy as np
 
 __all__ = ["BASELINES", "MFP_SCORERS", "border_similarity", "persistence_similarity",
            "expected_score", "mfp_expected_scores", "option_scores", "suite_scores",
-           "open_loop_sequences", "N_RANDOM_SEQUENCES", "SIMILARITY_LIMIT"]
+           "open_loop_sequences", "N_RANDOM_SEQUENCES", "SIMILARITY_LIMIT", "GreedyGoalChaser",
+           "greedy_goal_policy", "GREEDY_SEEDS", "planning_battery", "run_member",
+           "planning_battery_reaches", "RepeatBest", "motion_patch", "extra_option_scores",
+           "extra_expected_scores", "EXTRA_SCORERS", "goal_distance"]
 
 SIMILARITY_LIMIT = 0.30
 """The suite mean above which ``worldtest tasks validate`` reports a baseline as too strong
@@ -154,6 +159,74 @@ def option_scores(frames: list[np.ndarray], rect: tuple[int, int, int, int], fro
     return out
 
 
+def motion_patch(frames: list[np.ndarray], rect: tuple[int, int, int, int],
+                 from_frame: int) -> np.ndarray:
+    """The mask region of the final frame if everything kept moving as it last did.
+
+    The last observed motion is the shift (dx, dy), |dx|, |dy| <= :data:`MOTION_RANGE`, that
+    best maps frame ``from_frame - 2`` onto frame ``from_frame - 1`` on the cells that changed
+    between them (ties: the smallest shift first, so a still picture gives (0, 0)); the patch is
+    frame ``from_frame - 1`` read ``k`` shifts back, k the frames from ``from_frame - 1`` to the
+    last one (cells read from off the grid take that frame's most common colour).
+
+    Args:
+        frames: the recording, ``uint8`` (H, W) each (frames ``from_frame - 2``,
+            ``from_frame - 1`` and the count are read).
+        rect: ``(x, y, width, height)`` of the mask.
+        from_frame: the first masked frame.
+
+    Returns:
+        ``uint8`` (height, width).
+    """
+    x, y, w, h = rect
+    last = frames[max(from_frame - 1, 0)]
+    n_h, n_w = last.shape
+    dx = dy = 0
+    if from_frame >= 2:
+        a, b = frames[from_frame - 2], last
+        changed = a != b
+        if changed.any():
+            best = -1
+            ys, xs = np.nonzero(changed)
+            shifts = sorted(((i, j) for i in range(-MOTION_RANGE, MOTION_RANGE + 1)
+                             for j in range(-MOTION_RANGE, MOTION_RANGE + 1)),
+                            key=lambda s: (abs(s[0]) + abs(s[1]), s))
+            for i, j in shifts:
+                sx, sy = xs - i, ys - j
+                ok = (sx >= 0) & (sx < n_w) & (sy >= 0) & (sy < n_h)
+                hits = int((a[sy[ok], sx[ok]] == b[ys[ok], xs[ok]]).sum())
+                if hits > best:
+                    best, dx, dy = hits, i, j
+    k = len(frames) - 1 - max(from_frame - 1, 0)
+    background = int(np.bincount(last.ravel()).argmax())
+    out = np.full((h, w), background, dtype=np.uint8)
+    for j in range(h):
+        for i in range(w):
+            sx, sy = x + i - k * dx, y + j - k * dy
+            if 0 <= sx < n_w and 0 <= sy < n_h:
+                out[j, i] = last[sy, sx]
+    return out
+
+
+MOTION_RANGE = 2
+"""The largest per-frame shift, in cells, :func:`motion_patch` considers on each axis."""
+
+
+def extra_option_scores(frames: list[np.ndarray], rect: tuple[int, int, int, int],
+                        from_frame: int, options: list[np.ndarray]) -> dict[str, list[float]]:
+    """The adversary battery's MFP scorers beyond :data:`MFP_SCORERS` (:data:`EXTRA_SCORERS`).
+
+    ``motion``: cells each option shares with :func:`motion_patch` (the last observed motion
+    carried on to the final frame). Arguments as :func:`option_scores`.
+    """
+    predicted = motion_patch(frames, rect, from_frame)
+    return {"motion": [float((predicted == np.asarray(o)).sum()) for o in options]}
+
+
+EXTRA_SCORERS = ("motion",)
+"""The names :func:`extra_option_scores` returns."""
+
+
 MFP_SCORERS = ("border", "persistence", "ring", "consensus", "anti-border", "anti-persistence",
                "anti-ring", "anti-consensus", "anti-persistence+consensus")
 """The names :func:`option_scores` returns, in a fixed order."""
@@ -165,6 +238,14 @@ def mfp_expected_scores(task: Any) -> dict[str, float]:
     scores = option_scores(list(task.frames), (m.x, m.y, m.width, m.height), m.from_frame,
                            list(task.options))
     return {name: expected_score(scores[name], task.answer) for name in MFP_SCORERS}
+
+
+def extra_expected_scores(task: Any) -> dict[str, float]:
+    """Each :data:`EXTRA_SCORERS` scorer's expected score on an :class:`MfpTask`."""
+    m = task.mask
+    scores = extra_option_scores(list(task.frames), (m.x, m.y, m.width, m.height),
+                                 m.from_frame, list(task.options))
+    return {name: expected_score(scores[name], task.answer) for name in EXTRA_SCORERS}
 
 
 def _border(task: Any) -> list[int]:
@@ -235,3 +316,9 @@ def open_loop_sequences(grid_size: int, mask: np.ndarray, horizon: int, seed: in
                               ("click", int(c[0]), int(c[1]))
                               for k, a, c in zip(kinds.tolist(), arrow.tolist(), xy)]
     return out
+
+
+# The planning policies live in worldtest.tasks.policies; re-exported here for derivation.
+from worldtest.tasks.policies import (GREEDY_SEEDS, GreedyGoalChaser, RepeatBest,  # noqa: E402
+                                      goal_distance, greedy_goal_policy, planning_battery,
+                                      planning_battery_reaches, run_member)

@@ -45,12 +45,12 @@ from worldtest.env import frame_of, start_world
 from worldtest.errors import AutumnError, WorldtestError
 from worldtest.search import (ARROWS, Event, bfs, bfs_layers, candidate_events, event_text,
                               goal_test)
-from worldtest.tasks.baselines import (MFP_SCORERS, expected_score, open_loop_sequences,
-                                       option_scores)
+from worldtest.tasks.baselines import MFP_SCORERS, expected_score, option_scores
+from worldtest.tasks.policies import planning_battery_reaches
 from worldtest.tasks.models import CdTask, MfpMask, MfpTask, PlanningTask, save_task
 
 __all__ = ["derive", "derive_env", "derive_mfp", "derive_planning", "derive_cd_start",
-           "hidden_prefix", "open_loop_reaches", "mfp_targets", "task_seed", "task_rng",
+           "hidden_prefix", "mfp_targets", "task_seed", "task_rng",
            "DERIVE_VERSION",
            "replay", "patch", "perturbation_sites", "perturbed_program"]
 
@@ -491,40 +491,65 @@ def _choose_distractors(before: np.ndarray, final: np.ndarray, rect: tuple[int, 
 
 def hidden_prefix(program: Program, seed: int, rng: np.random.Generator, *,
                   wrong: Program | None = None, trigger: str | None = None,
-                  attempts: int = 30) -> list[Event]:
+                  attempts: int = 30, redraws: int = 8) -> list[Event]:
     """A test's hidden start: :data:`PREFIX_ACTIONS` policy actions from the initial state.
 
     The prefix must leave a frame other than the initial one (so a test never starts where the
     interaction phase started, even in a deterministic world). For CD (``wrong`` and
-    ``trigger`` given) the trigger must not hold along it, and the two programs' frames must
-    stay identical: the change is still to be found.
+    ``trigger`` given) the change must stay hidden along it: an action after which the trigger
+    holds, or the two programs' frames differ, is drawn again (up to ``redraws`` times, then
+    replaced by a noop), and the trigger must not hold on the last frame.
 
     Raises:
         WorldtestError: no such prefix in ``attempts`` tries.
     """
-    from worldtest.tasks.validate import cd_rollout
     f0 = frame_of(program.start(seed))
     lo, hi = PREFIX_ACTIONS
+    cd = wrong is not None and trigger is not None
     for _ in range(attempts):
+        n = int(rng.integers(lo, hi + 1))
         world = program.start(seed)
+        shadow = wrong.start(seed, trigger=trigger) if cd else None
+        events: list[Event] = []
+        last: Event = "none"
         try:
-            events = rollout(world, rng, int(rng.integers(lo, hi + 1)))
+            for _ in range(n):
+                for _ in range(redraws + 1):
+                    ev = policy_event(world, rng, last)
+                    if shadow is None or _hides_change(world, shadow, ev):
+                        break
+                else:
+                    ev = None
+                    if not _hides_change(world, shadow, ev):
+                        break
+                world.step(ev)
+                if shadow is not None:
+                    shadow.step(ev)
+                events.append(ev)
+                last = ev
         except AutumnError:
             continue
-        if np.array_equal(frame_of(world), f0):
+        if len(events) < n or np.array_equal(frame_of(world), f0):
             continue
-        if wrong is not None and trigger is not None:
-            try:
-                if cd_rollout(program, wrong, trigger, seed, events) != (None, None):
-                    continue
-            except AutumnError:
-                continue
+        if shadow is not None and shadow.condition(trigger):
+            continue
         return events
     raise WorldtestError(f"no hidden prefix of {lo}..{hi} actions leaves the initial frame "
-                         f"in {attempts} tries")
+                         f"{'and hides the change ' if cd else ''}in {attempts} tries")
 
 
-# -- planning -----------------------------------------------------------------------------------
+def _hides_change(world: World, shadow: World, ev: Event) -> bool:
+    """Whether one tick of ``ev`` keeps the CD change hidden: the wrong program's trigger does
+    not hold in it and both programs show the same frame after it."""
+    a, b = world.copy(), shadow.copy()
+    try:
+        a.step(ev)
+        b.step(ev)
+    except AutumnError:
+        return False
+    return not b.triggered and np.array_equal(frame_of(a), frame_of(b))
+
+
 def derive_planning(env: str, program: Program, *, attempts: int = 60,
                     horizon: int = PLANNING_HORIZON) -> PlanningTask:
     """Derive the planning task of ``env`` (see the module docstring).
@@ -535,8 +560,9 @@ def derive_planning(env: str, program: Program, *, attempts: int = 60,
     rule-exercising rollout of :data:`PLAN_ROLLOUT` actions; the goal is a window of at most
     ``GOAL_WINDOW`` x ``GOAL_WINDOW`` over the cells the actions changed (and waiting alone
     would not). A goal is rejected when its shortest plan is shorter than
-    :data:`PLAN_MIN_ACTIONS`, or when any sequence of the open-loop battery
-    (:func:`~worldtest.tasks.baselines.open_loop_sequences`) reaches it within ``horizon``.
+    :data:`PLAN_MIN_ACTIONS`, or when a member of the model-free planning battery (the
+    open-loop sequences, the greedy goal chaser, repeat-best:
+    :func:`~worldtest.tasks.policies.planning_battery_reaches`) reaches it within ``horizon``.
     ``optimal_actions`` is the length of the shortest plan search finds; where the search budget
     could not prove it shortest, ``lower_bound`` records the length below which search proved
     that no plan exists.
@@ -574,8 +600,8 @@ def derive_planning(env: str, program: Program, *, attempts: int = 60,
         witness = _first_meeting(start, list(events), test)
         if witness is None or len(witness) < PLAN_MIN_ACTIONS:
             continue
-        if open_loop_reaches(start, test, mask, horizon, seed) is not None:
-            continue  # reached without looking at the screen: not a planning problem
+        if planning_battery_reaches(start, final, mask, horizon, seed) is not None:
+            continue  # reached by a model-free policy: not a planning problem
         clicks = [(e[1], e[2]) for e in witness if isinstance(e, tuple)]
         clicks += [(int(cx), int(cy)) for cy, cx in zip(*np.nonzero(mask))]
         result = bfs(start, test, max_depth=len(witness) - 1, max_nodes=DERIVE_PLAN_NODES,
@@ -630,41 +656,6 @@ def _first_meeting(start: World, events: list[Event], test: Any) -> list[Event] 
     return None
 
 
-def open_loop_reaches(start: World, test: Any, mask: np.ndarray, horizon: int,
-                      seed: int) -> str | None:
-    """The first sequence of the open-loop battery that meets ``test`` from ``start``.
-
-    Args:
-        start: the test's start (not modified).
-        test: the goal predicate (:func:`worldtest.search.goal_test`).
-        mask: the goal mask, ``uint8`` (H, W) (its cells are clicked by one sequence).
-        horizon: ticks each sequence runs at most.
-        seed: seeds the random sequences.
-
-    Returns:
-        The sequence's name (:func:`~worldtest.tasks.baselines.open_loop_sequences`), or None
-        when none reaches the goal. A constant-input sequence stops early once its world
-        repeats a state (it cycles from there on).
-    """
-    for name, events in open_loop_sequences(start.grid_size, mask, horizon, seed).items():
-        world = start.copy()
-        constant = name.startswith("hold-") or name == "noop"
-        seen = set()
-        for ev in events:
-            try:
-                world.step(ev)
-            except AutumnError:
-                break
-            if test(world):
-                return name
-            if constant:
-                key = world.state_key(("click",))
-                if key in seen:
-                    break
-                seen.add(key)
-    return None
-
-
 def derive_cd_start(env: str, program: Program, wrong: Program, task: CdTask) -> CdTask:
     """The hand-written CD ``task`` with derivation v3's test start: the task seed and a hidden
     prefix along which the trigger never holds (:func:`hidden_prefix`); everything written by
@@ -712,26 +703,46 @@ def derive_env(suite: Any, env: str, families: tuple[str, ...] = FAMILIES_DERIVE
 
 
 def derive(root: Path, envs: list[str] | None = None, *,
-           families: tuple[str, ...] = FAMILIES_DERIVED, echo: Any = print) -> list[Path]:
+           families: tuple[str, ...] = FAMILIES_DERIVED, echo: Any = print,
+           workers: int = 1) -> list[Path]:
     """Derive and write the tasks of every environment (or ``envs``): MFP and planning from the
     program, and the test start (seed and hidden prefix) of each hand-written CD task.
+
+    Args:
+        workers: processes deriving environments at once (``worldtest.parallel``); the files
+            written and the echoed lines are the same, in the same order, for any number.
 
     Returns:
         The task files written.
     """
+    from worldtest.parallel import imap_ordered
     from worldtest.suite import Suite
     suite = Suite(root)
     names = envs or sorted(suite.envs)
     written = []
-    for env in names:
-        for path, task in derive_env(suite, env, families):
-            save_task(task, path)
-            written.append(path)
-            echo(f"{path}: derived ({_summary(task)})")
-        if not (suite.task_path(env, "cd").parent / "cd_wrong.sexp").exists():
-            echo(f"{env}: no CD task yet: write tasks/{env}/cd_wrong.sexp (the program with one "
-                 "rule changed) and tasks/{env}/cd.json (its trigger) by hand")
+    items = [(suite.root, env, families) for env in names]
+    for paths, lines in imap_ordered(_derive_env, items, workers,
+                                     preload=("worldtest.tasks.derive",)):
+        written += paths
+        for line in lines:
+            echo(line)
     return written
+
+
+def _derive_env(item: tuple[Path, str, tuple[str, ...]]) -> tuple[list[Path], list[str]]:
+    """Derive and write the tasks of one environment: (files written, lines to echo)."""
+    from worldtest.suite import Suite
+    root, env, families = item
+    suite = Suite(root)
+    written, lines = [], []
+    for path, task in derive_env(suite, env, families):
+        save_task(task, path)
+        written.append(path)
+        lines.append(f"{path}: derived ({_summary(task)})")
+    if not (suite.task_path(env, "cd").parent / "cd_wrong.sexp").exists():
+        lines.append(f"{env}: no CD task yet: write tasks/{env}/cd_wrong.sexp (the program with "
+                     "one rule changed) and tasks/{env}/cd.json (its trigger) by hand")
+    return written, lines
 
 
 def _summary(task: Any) -> str:

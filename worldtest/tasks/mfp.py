@@ -5,8 +5,11 @@ action (one tick each). From ``mask.from_frame`` on, a rectangle of every frame 
 ``mask`` (palette index 0). Actions:
 
 - ``step``: show the next frame (offered until the last frame);
-- ``rewind``: back to frame 0 (offered when not at frame 0; protocol section 3.1 -- the
-  reference harness steps back one frame instead, the protocol fixes "back to frame 0");
+- ``rewind``: back to frame 0 (offered when not at frame 0; protocol section 3.1);
+- under ``settings.mfp_rewind = "previous"`` (the paper profile) as the reference harness
+  offers them instead: ``step`` always (a no-op on the last frame), ``rewind`` one frame back,
+  offered once the last frame has been reached (``MARAMFPEnvironment`` in the reference's
+  ``concrete_envs.py``);
 - ``choose N``, N in 0..5: offered from the moment the last frame has been reached, and still
   after a rewind. It ends the phase.
 
@@ -39,9 +42,10 @@ class MfpPhase(TestPhase):
 
     family = "mfp"
 
-    def __init__(self, task: MfpTask) -> None:
+    def __init__(self, task: MfpTask, rewind: str = "start") -> None:
         super().__init__(grid_size=task.frames[0].shape[1])
         self.task = task
+        self.rewind = rewind
         self.index = 0
         self.reached_end = False
         self.choice: int | None = None
@@ -64,10 +68,15 @@ class MfpPhase(TestPhase):
         if self.done:
             return []
         out = []
-        if self.index < self.last:
+        if self.rewind == "previous":
             out.append("step")
-        if self.index > 0:
-            out.append("rewind")
+            if self.reached_end:
+                out.append("rewind")
+        else:
+            if self.index < self.last:
+                out.append("step")
+            if self.index > 0:
+                out.append("rewind")
         if self.reached_end:
             out.append("choose N")
         return out
@@ -78,11 +87,11 @@ class MfpPhase(TestPhase):
 
     def _apply(self, action: Action) -> list[Frame]:
         if action.kind == "step":
-            self.index += 1
+            self.index = min(self.index + 1, self.last)
             self.reached_end = self.reached_end or self.index == self.last
             return self._shown()
         if action.kind == "rewind":
-            self.index = 0
+            self.index = max(0, self.index - 1) if self.rewind == "previous" else 0
             return self._shown()
         # choose N
         if action.n >= len(self.task.options):
@@ -123,12 +132,13 @@ def start(
 ) -> MfpPhase:
     """Start the MFP test phase at frame 0 (protocol section 3.1).
 
-    The recording is task data, so the program, settings and seed are not used; they are
-    accepted for the uniform ``start(task, program, settings, seed)`` signature.
+    The recording is task data, so the program and seed are not used; they are accepted for
+    the uniform ``start(task, program, settings, seed)`` signature. Of the settings only
+    ``mfp_rewind`` is read (``"start"`` when absent).
 
     Raises:
         TypeError: ``task`` is not an :class:`MfpTask`.
     """
     if not isinstance(task, MfpTask):
         raise TypeError(f"expected an MfpTask, got {type(task).__name__}")
-    return MfpPhase(task)
+    return MfpPhase(task, getattr(settings, "mfp_rewind", "start"))

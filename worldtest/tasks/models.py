@@ -56,7 +56,9 @@ from worldtest.palette import MASK
 from worldtest.tasks.fields import BitGrid, FieldError, Grid, program_actions
 
 __all__ = [
+    "IMPORTED_PREFIX",
     "N_OPTIONS",
+    "OPTION_SOURCE_KEYS",
     "SCHEMA_VERSION",
     "TASK_MODELS",
     "BitGrid",
@@ -76,6 +78,20 @@ SCHEMA_VERSION = 1
 
 N_OPTIONS = 6
 """Number of MFP candidate patches (protocol section 3.1: 6 candidates, chance 1/6)."""
+
+OPTION_SOURCE_KEYS: dict[str, tuple[str, ...]] = {
+    "truth": (),
+    "tick": ("t",),
+    "seed": ("seed",),
+    "actions": ("from", "actions"),
+    "wrong-program": (),
+    "perturbed": ("line", "col", "was", "now"),
+}
+"""MFP option source kinds -> the keys each must carry (``worldtest.tasks.derive.source_frame``)."""
+
+IMPORTED_PREFIX = "imported from the reference harness"
+"""``derived_by`` of tasks imported from the reference layout, whose MFP distractors carry no
+``option_sources`` (the reference records no provenance); every other MFP task must carry them."""
 
 
 class _TaskBase(BaseModel):
@@ -162,7 +178,7 @@ class MfpTask(_TaskBase):
 
     family: Literal["mfp"] = "mfp"
     actions: list[str] = Field(min_length=1)
-    frames: list[Grid]
+    frames: list[Grid] = Field(min_length=1)
     mask: MfpMask
     options: list[Grid] = Field(min_length=N_OPTIONS, max_length=N_OPTIONS)
     answer: int = Field(ge=0, lt=N_OPTIONS)
@@ -208,7 +224,47 @@ class MfpTask(_TaskBase):
                     f"options.{i}",
                     f"expected shape {(m.height, m.width)} (the mask's), got {option.shape}",
                 )
+        seen: dict[bytes, int] = {}
+        for i, option in enumerate(self.options):
+            if option.tobytes() in seen:
+                raise FieldError(
+                    "options", f"two options are identical (options {seen[option.tobytes()]} "
+                    f"and {i})"
+                )
+            seen[option.tobytes()] = i
+        self._check_sources()
         return self
+
+    def _check_sources(self) -> None:
+        """``option_sources``: none only for an imported task, else one known source per
+        option, the truth exactly at ``answer``."""
+        sources = self.option_sources
+        if not sources:
+            if not self.derived_by.startswith(IMPORTED_PREFIX):
+                raise FieldError(
+                    "option_sources", "missing: distractors cannot be shown plausible (only a "
+                    f"task whose derived_by starts {IMPORTED_PREFIX!r} may omit them)"
+                )
+            return
+        if len(sources) != N_OPTIONS:
+            raise FieldError(
+                "option_sources",
+                f"expected {N_OPTIONS} entries, one per option, got {len(sources)}",
+            )
+        for i, source in enumerate(sources):
+            kind = source.get("kind")
+            if kind not in OPTION_SOURCE_KEYS:
+                raise FieldError(
+                    f"option_sources.{i}.kind",
+                    f"expected one of {', '.join(map(repr, OPTION_SOURCE_KEYS))}, got {kind!r}",
+                )
+            absent = [k for k in OPTION_SOURCE_KEYS[kind] if k not in source]
+            if absent:
+                raise FieldError(
+                    f"option_sources.{i}", f"a {kind!r} source needs {', '.join(absent)}"
+                )
+            if (kind == "truth") != (i == self.answer):
+                raise FieldError(f"option_sources.{i}", "the truth must be the answer")
 
 
 class PlanningTask(_TaskBase):
@@ -222,6 +278,9 @@ class PlanningTask(_TaskBase):
             below which search proved no plan exists (its budget ran out before the witness's
             length), so the true shortest plan lies in ``lower_bound..optimal_actions``.
         plan: a witness plan of exactly ``optimal_actions`` actions (canonical text).
+        reference_optimal_actions: imported tasks only: the reference harness's
+            ``optimal_actions_count``, the authors' metadata (the reference harness never reads
+            it and it is not a proven shortest plan); None for our own tasks.
     """
 
     family: Literal["planning"] = "planning"
@@ -230,6 +289,7 @@ class PlanningTask(_TaskBase):
     optimal_actions: int = Field(ge=1)
     lower_bound: int | None = Field(default=None, ge=1)
     plan: list[str]
+    reference_optimal_actions: int | None = None
 
     @model_validator(mode="after")
     def _check(self) -> PlanningTask:
@@ -351,7 +411,10 @@ def load_task(path: Path | str) -> Task:
 
 def task_json(task: Task) -> str:
     """The task as the exact text :func:`save_task` writes (pretty JSON, trailing newline)."""
-    return json.dumps(task.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    data = task.model_dump(mode="json")
+    if data.get("reference_optimal_actions", 0) is None:  # only imported tasks carry it
+        del data["reference_optimal_actions"]
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def save_task(task: Task, path: Path | str) -> None:

@@ -19,7 +19,9 @@ For each task, every check of protocol section 3's "task quality" paragraphs:
 
 Over the whole suite: the similarity-only MFP baselines (:mod:`worldtest.tasks.baselines`) must
 stay at most ``SIMILARITY_LIMIT`` once there are ``SIMILARITY_MIN_TASKS`` MFP tasks, and the
-distribution of ``optimal_actions`` is printed.
+distribution of ``optimal_actions`` is printed. Then the model-free adversary battery
+(:mod:`worldtest.tasks.battery`) plays the suite beside the random agent, prints its table, and
+fails the suite where a member beats random by more than ``BATTERY_MARGIN`` on a family.
 """
 
 from __future__ import annotations
@@ -32,16 +34,16 @@ import numpy as np
 
 from worldtest.autumn import Program, World, load_program
 from worldtest.env import frame_of, parse_action, start_world
-from worldtest.errors import ActionError, AutumnError, WorldtestError
+from worldtest.errors import ActionError, AutumnError, ConfigError, WorldtestError
 from worldtest.search import Event, bfs, goal_test
+from worldtest.tasks.checks import check_task
 
 __all__ = ["Problem", "validate", "validate_task", "parse_events", "cd_rollout",
-           "N_CD_ROLLOUTS"]
+           "N_CD_ROLLOUTS", "battery_check"]
 
 N_CD_ROLLOUTS = 24
 SIMILARITY_MIN_TASKS = 20  # suites smaller than this are too noisy for the baseline check
 CD_ROLLOUT_LENGTH = 80
-HORIZON = 300
 
 
 @dataclass(frozen=True)
@@ -112,29 +114,17 @@ def _validate_mfp(task: Any, program: Program, wrong: Program | None) -> list[Pr
     if not np.array_equal(task.options[task.answer], truth):
         p.append(Problem(tid, "answer", f"option {task.answer} is not the true content of the "
                          "mask in the final frame"))
-    blobs = [o.tobytes() for o in task.options]
-    if len(set(blobs)) != len(blobs):
-        p.append(Problem(tid, "options", "two options are identical"))
-    sources = getattr(task, "option_sources", None)
-    if not sources:
-        # The reference harness's format records no provenance for its distractors: an imported
-        # task is checked for everything else. Our own derived tasks must carry their sources.
-        if not task.derived_by.startswith("imported from the reference harness"):
-            p.append(Problem(tid, "option_sources", "missing: distractors cannot be shown "
-                             "plausible"))
-    else:
-        for i, src in enumerate(sources):
-            if (src.get("kind") == "truth") != (i == task.answer):
-                p.append(Problem(tid, f"option_sources.{i}", "the truth must be the answer"))
-                continue
-            try:
-                again = source_patch(program, task.seed, events, src, rect, frames, wrong,
-                                     prefix)
-            except (WorldtestError, AutumnError) as e:
-                p.append(Problem(tid, f"option_sources.{i}", str(e).splitlines()[0]))
-                continue
-            if not np.array_equal(again, task.options[i]):
-                p.append(Problem(tid, f"options.{i}", f"is not reproduced by its source {src}"))
+    # Distinct options, one source each with the truth at the answer, and no sources only for
+    # an imported task: checked when the task loads (worldtest.tasks.models).
+    for i, src in enumerate(task.option_sources):
+        try:
+            again = source_patch(program, task.seed, events, src, rect, frames, wrong,
+                                 prefix)
+        except (WorldtestError, AutumnError) as e:
+            p.append(Problem(tid, f"option_sources.{i}", str(e).splitlines()[0]))
+            continue
+        if not np.array_equal(again, task.options[i]):
+            p.append(Problem(tid, f"options.{i}", f"is not reproduced by its source {src}"))
     return p
 
 
@@ -157,11 +147,9 @@ def _validate_planning(task: Any, program: Program) -> list[Problem]:
             break
     else:
         p.append(Problem(tid, "plan", "does not reach the goal"))
-    if task.optimal_actions > HORIZON:
-        p.append(Problem(tid, "optimal_actions", f"{task.optimal_actions} exceeds the default "
-                         f"horizon {HORIZON}"))
     # What search must prove: no plan shorter than optimal_actions, or, where the derivation's
-    # budget could not prove that, none shorter than lower_bound.
+    # budget could not prove that, none shorter than lower_bound. (A plan beyond the horizon is
+    # a static defect: worldtest.tasks.checks.)
     proven = task.optimal_actions if task.lower_bound is None else task.lower_bound
     field = "optimal_actions" if task.lower_bound is None else "lower_bound"
     if proven > 1:
@@ -240,20 +228,18 @@ def _validate_cd(task: Any, program: Program, wrong: Program | None) -> list[Pro
     tid = task.id
     if wrong is None:
         return [Problem(tid, "wrong_program", f"{task.wrong_program} is missing")]
+    # A wrong program identical to the original, a trigger that does not compile or holds at
+    # frame 0: found by check_task before this.
     p: list[Problem] = []
-    if wrong.source.text == program.source.text:
-        p.append(Problem(tid, "wrong_program", "is identical to the environment's program"))
+    # An identical wrong program and a trigger that holds at frame 0 are static defects
+    # (worldtest.tasks.checks); the change must also stay hidden along the hidden prefix.
     prefix = parse_events(task.prefix)
     try:
         if prefix and cd_rollout(program, wrong, task.trigger, task.seed, prefix) != (None, None):
             p.append(Problem(tid, "prefix", "the trigger holds, or the programs differ, along "
                              "the hidden prefix: the change shows before the test starts"))
-        start = start_world(wrong, task.seed, prefix)
-        fires_now = start.condition(task.trigger)
     except AutumnError as e:
         return p + [Problem(tid, "trigger", str(e).splitlines()[0])]
-    if fires_now:
-        p.append(Problem(tid, "trigger", "holds at frame 0: the change needs no interaction"))
     start = start_world(wrong, task.seed, prefix, trigger=task.trigger)
     found = bfs(start, lambda w: w.triggered or w.condition(task.trigger), max_depth=40,
                 max_nodes=20_000)
@@ -304,6 +290,9 @@ def validate_task(suite: Any, env: str, family: str, *, oracle: bool = True) -> 
             wrong = load_program(str(wrong_path))
         except AutumnError as e:
             return [Problem(tid, "wrong_program", str(e).splitlines()[0])]
+    static = check_task(task, program)
+    if static:  # the same defects stop `worldtest run` (worldtest.runner), with the same text
+        return [Problem(tid, "file", str(e)) for e in static]
     try:
         problems = _validate_start(task, program)
         if family == "mfp":
@@ -331,24 +320,77 @@ def _oracle_score(suite: Any, env: str, family: str, task: Any) -> float:
 
 
 def validate(root: Path | None, envs: list[str] | None = None, *, oracle: bool = True,
-             echo: Any = None) -> list[Problem]:
+             echo: Any = None, battery_seeds: int = 3, workers: int = 1) -> list[Problem]:
     """Validate every task of every environment (or of ``envs``) under ``root``.
+
+    Args:
+        root: the suite folder (None: the project's).
+        envs: environment names (default: all).
+        oracle: play each task with the oracle.
+        echo: optional ``echo(text)`` for progress lines and the suite's tables.
+        battery_seeds: seeds of the model-free adversary battery
+            (:mod:`worldtest.tasks.battery`); 0 skips it.
+        workers: processes validating tasks at once (``worldtest.parallel``); the problems and
+            the echoed lines are the same, in the same order, for any number.
 
     Returns:
         Every problem found (empty when all tasks are sound).
+
+    Raises:
+        ConfigError: battery_seeds < 0.
     """
+    if battery_seeds < 0:
+        raise ConfigError(f"battery_seeds must be >= 0, got {battery_seeds}")
+    from worldtest.parallel import imap_ordered
     from worldtest.suite import Suite
     suite = Suite(root)
     names = envs or sorted(suite.envs)
     problems: list[Problem] = []
-    for env in names:
-        for family in ("mfp", "planning", "cd"):
-            found = validate_task(suite, env, family, oracle=oracle)
-            if echo is not None:
-                echo(f"{env}/{family}: " + ("ok" if not found else f"{len(found)} problem(s)"))
-            problems += found
+    items = [(suite.root, env, oracle) for env in names]  # one environment: its programs once
+    _SUITES[suite.root] = suite  # the serial case uses this process's suite
+    try:
+        results = imap_ordered(_validate_env, items, workers,
+                               preload=("worldtest.tasks.validate",))
+        for env, per_task in zip(names, results):
+            for family, found in per_task:
+                if echo is not None:
+                    echo(f"{env}/{family}: " + ("ok" if not found else f"{len(found)} problem(s)"))
+                problems += found
+    finally:
+        _SUITES.pop(suite.root, None)
     problems += _suite_checks(suite, names, echo)
+    if battery_seeds:
+        problems += battery_check(suite, names, battery_seeds, echo)
     return problems
+
+
+def battery_check(suite: Any, names: list[str], n_seeds: int, echo: Any = None) -> list[Problem]:
+    """Run the adversary battery (:func:`worldtest.tasks.battery.run_battery`) over ``names``;
+    print its table; a problem per member beating random by more than ``BATTERY_MARGIN`` on a
+    family of at least ``BATTERY_MIN_TASKS`` tasks (a failing member's episode is a problem
+    too)."""
+    from worldtest.tasks.battery import battery_problems, battery_table, run_battery
+    try:
+        result = run_battery(suite, names, n_seeds=n_seeds)
+    except WorldtestError as e:
+        return [Problem("suite", "battery", str(e).splitlines()[0])]
+    if echo is not None:
+        echo(battery_table(result))
+    return battery_problems(result)
+
+
+_SUITES: dict[Path, Any] = {}  # per process: suite root -> Suite (its programs compiled once)
+
+
+def _validate_env(item: tuple[Path, str, bool]) -> list[tuple[str, list[Problem]]]:
+    """(family, problems) of the three tasks of one (root, env, oracle), in a worker process or
+    this one."""
+    from worldtest.suite import Suite
+    root, env, oracle = item
+    if root not in _SUITES:
+        _SUITES[root] = Suite(root)
+    return [(family, validate_task(_SUITES[root], env, family, oracle=oracle))
+            for family in ("mfp", "planning", "cd")]
 
 
 def _suite_checks(suite: Any, names: list[str], echo: Any) -> list[Problem]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-__all__ = ["LlmAgent", "make_llm_agent"]
+__all__ = ["LlmAgent", "llm_preset", "make_llm_agent"]
 
 
 def __getattr__(name: str) -> Any:  # keep ``import worldtest.agents.llm`` cheap
@@ -44,6 +44,8 @@ def make_llm_agent(
     cache_dir: str | os.PathLike[str] | None = None,
     cache: bool = True,
     concurrency: int | None = None,
+    input_price: float | None = None,
+    output_price: float | None = None,
 ) -> Any:
     """Make the model agent of an id, or return None when the id is not a model agent.
 
@@ -53,13 +55,46 @@ def make_llm_agent(
         provider, model, base_url, api_key_env: the ``llm`` agent's endpoint (the CLI flags).
         cache_dir: the response cache (default ``.worldtest-cache/llm``); cache: False
             bypasses it; concurrency: episodes in flight per endpoint (default: the preset's).
+        input_price, output_price: USD per million tokens, overriding the preset's prices
+            (``--input-price``, ``--output-price``; see :meth:`.preset.Preset.with_prices`).
 
     Raises:
-        ConfigError: a bad preset, missing ``--provider`` / ``--model``, or an API key variable
-            that is not set.
+        ConfigError: a bad preset, missing ``--provider`` / ``--model``, an API key variable
+            that is not set, or one price without the other for an agent without prices.
     """
     from worldtest.agents.llm.agent import LlmAgent
     from worldtest.agents.llm.cache import DEFAULT_CACHE_DIR
+
+    preset = llm_preset(agent_id, provider=provider, model=model, base_url=base_url,
+                        api_key_env=api_key_env, input_price=input_price,
+                        output_price=output_price)  # fmt: skip
+    if preset is None:
+        return None
+    return LlmAgent(
+        preset,
+        cache_dir=cache_dir if cache_dir is not None else DEFAULT_CACHE_DIR,
+        use_cache=cache,
+        concurrency=concurrency,
+    )
+
+
+def llm_preset(
+    agent_id: str,
+    *,
+    provider: str | None = None,
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key_env: str | None = None,
+    input_price: float | None = None,
+    output_price: float | None = None,
+    **_: Any,
+) -> Any:
+    """The :class:`~.preset.Preset` of a model agent id (no API key needed), or None when the
+    id is not a model agent. Arguments as :func:`make_llm_agent` (others are ignored).
+
+    Raises:
+        ConfigError: as :func:`make_llm_agent`, but for the API key.
+    """
     from worldtest.agents.llm.preset import Preset, find_preset, load_preset
 
     if agent_id == "llm":
@@ -69,9 +104,4 @@ def make_llm_agent(
         if path is None:
             return None
         preset = load_preset(path)
-    return LlmAgent(
-        preset,
-        cache_dir=cache_dir if cache_dir is not None else DEFAULT_CACHE_DIR,
-        use_cache=cache,
-        concurrency=concurrency,
-    )
+    return preset.with_prices(input_price, output_price)

@@ -33,6 +33,7 @@ from typing import Any
 
 import httpx
 
+from worldtest.agents.llm.budget import Ledger, cost_usd
 from worldtest.agents.llm.cache import ResponseCache
 from worldtest.agents.llm.preset import Preset
 from worldtest.agents.llm.providers import (
@@ -180,7 +181,13 @@ class Endpoint:
         return ResponseCache.key(p.provider, p.base_url, p.model, self._sampling, digests, episode)
 
     async def complete(
-        self, messages: Sequence[dict[str, Any]], digests: list[str], episode: int | None = None
+        self,
+        messages: Sequence[dict[str, Any]],
+        digests: list[str],
+        episode: int | None = None,
+        *,
+        ledger: Ledger | None = None,
+        worst_usd: float = 0.0,
     ) -> CallResult:
         """Send one request (or answer it from the cache).
 
@@ -188,9 +195,14 @@ class Endpoint:
             messages: neutral messages, the first one the system prompt.
             digests: their :func:`~worldtest.agents.llm.cache.message_digest` values.
             episode: the episode's cache salt (see :mod:`~worldtest.agents.llm.cache`).
+            ledger: the run's spending: a request (not a cache hit) first reserves
+                ``worst_usd`` there, and is charged its cost at the preset's prices when it
+                returns (nothing when it fails) (:mod:`~worldtest.agents.llm.budget`).
+            worst_usd: the call's worst case in USD.
 
         Raises:
             LlmCallError: every attempt failed, or a status that is not retried.
+            CostCapReached: the ledger refused the call (no request made).
         """
         t0 = time.perf_counter()
         key = self.key(digests, episode) if self.cache is not None else None
@@ -203,6 +215,21 @@ class Endpoint:
                     pass
                 else:
                     return CallResult(reply, True, 0, [], time.perf_counter() - t0)
+        held = await ledger.reserve(worst_usd) if ledger is not None else None
+        result = None
+        try:
+            result = await self._request(messages, key, t0)
+            return result
+        finally:
+            if ledger is not None:
+                prices, reply = self.preset.prices, result.reply if result else None
+                ledger.settle(held, cost_usd(prices, [(reply.input_tokens, reply.output_tokens)])
+                              if prices is not None and reply is not None else 0.0)  # fmt: skip
+
+    async def _request(
+        self, messages: Sequence[dict[str, Any]], key: str | None, t0: float
+    ) -> CallResult:
+        """The HTTP attempts of :meth:`complete` (module docstring)."""
         url, headers, body = build_request(self.preset, messages, self._api_key)
         payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
         req = self.preset.request

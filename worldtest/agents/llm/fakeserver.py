@@ -25,7 +25,9 @@ Token counts are made up but deterministic: a quarter of the request's and the r
 
 Run it by hand: ``python -m worldtest.agents.llm.fakeserver --port 8765 --latency 0.2``, then
 ``worldtest run --agent llm --provider openai --model fake --base-url http://127.0.0.1:8765/v1
---api-key-env ""``.
+--api-key-env ""``. ``--script FILE`` (a JSON list of the behaviours above) answers the first
+requests; ``--pad N`` puts N characters of scratchpad before every policy reply (a model that
+rambles: budgets and caps can be tried without a model).
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ class FakeServer:
         latency: seconds before each answer; policy: ``first``, ``hash`` or ``noop``.
         script: behaviours answered first, in order.
         ssl: an ``ssl.SSLContext`` to serve HTTPS.
+        pad: characters of scratchpad put before every policy reply.
         keep_requests: keep every request (``requests``: dicts of ``route``, ``path``,
             ``headers``, ``body``) for tests to inspect; ``n_requests`` and
             ``max_in_flight`` (most requests answered at once) are always kept.
@@ -92,8 +95,10 @@ class FakeServer:
         host: str = "127.0.0.1",
         port: int = 0,
         ssl: Any = None,
+        pad: int = 0,
     ) -> None:
         self.ssl = ssl
+        self.pad = pad
         self.latency = latency
         self.policy = policy
         self.script: collections.deque[dict[str, Any]] = collections.deque(script or [])
@@ -255,6 +260,10 @@ class FakeServer:
         return await _send(writer, 200, _reply_body(route, text, len(raw), body))
 
     def _policy(self, route: str, body: dict[str, Any], raw: bytes) -> str:
+        pad = f"<scratchpad>{'z' * self.pad}</scratchpad>" if self.pad else ""
+        return pad + self._chosen(route, body, raw)
+
+    def _chosen(self, route: str, body: dict[str, Any], raw: bytes) -> str:
         if self.policy == "noop":
             return "<action>noop</action>"
         offered = _offered(_last_user_text(route, body)) or ["noop"]
@@ -305,14 +314,25 @@ async def _send(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m worldtest.agents.llm.fakeserver [--port N] [--latency S] [--policy P]``."""
+    """``python -m worldtest.agents.llm.fakeserver [--port N] [--latency S] [--policy P]
+    [--script FILE] [--pad N]``."""
     parser = argparse.ArgumentParser(description="a fake OpenAI/Anthropic/Gemini server")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds per reply")
     parser.add_argument("--policy", choices=("first", "hash", "noop"), default="first")
+    parser.add_argument("--script", metavar="FILE",
+                        help="a JSON list of behaviours answered first (module docstring)")
+    parser.add_argument("--pad", type=int, default=0, metavar="N",
+                        help="characters of scratchpad before every policy reply")
     args = parser.parse_args(argv)
+    script = None
+    if args.script:
+        with open(args.script, encoding="utf-8") as f:
+            script = json.load(f)
+        if not isinstance(script, list) or not all(isinstance(b, dict) for b in script):
+            parser.error(f"{args.script}: expected a JSON list of objects")
     server = FakeServer(latency=args.latency, policy=args.policy, keep_requests=False,
-                        port=args.port)  # fmt: skip
+                        port=args.port, script=script, pad=max(0, args.pad))  # fmt: skip
     try:
         asyncio.run(server.serve_forever())
     except KeyboardInterrupt:

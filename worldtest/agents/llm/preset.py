@@ -24,6 +24,7 @@ and the prices. The preset's id is its file stem: ``agents/gpt-4.1.toml`` is the
     window = 20                              # turns kept verbatim by window / summary
     scratchpad = true                        # invite <scratchpad> notes before the action
     cell_px = 16                             # image: pixels per cell
+    max_input_tokens = 100000                # context budget per request; 0 = none
 
     [request]
     timeout_s = 120.0                        # per attempt
@@ -52,13 +53,21 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_serializer,
+    model_validator,
+)
 
 from worldtest.errors import ConfigError
 
 __all__ = [
     "DEFAULT_BASE_URLS",
     "DEFAULT_KEY_ENVS",
+    "DEFAULT_MAX_INPUT_TOKENS",
     "LLM_VERSION",
     "PROVIDERS",
     "Context",
@@ -72,9 +81,17 @@ __all__ = [
     "preset_dirs",
 ]
 
-LLM_VERSION = "2"  # 2: the test no longer restarts from the initial state (issue 15)
-"""Version of the model agent's behaviour (prompts, rendering, parsing); part of every LLM
-agent's version string."""
+LLM_VERSION = "3"
+"""Version of the model agent's behaviour (prompts, rendering, parsing, what the history
+keeps); part of every LLM agent's version string. 2: replies capped in the history, the
+context budget, feedback on an invalid reply said once. 3: the planning and CD prompts no
+longer say the test restarts from the initial state (issue 15)."""
+
+DEFAULT_MAX_INPUT_TOKENS = 100_000
+"""The context budget of a preset that sets none (``[context] max_input_tokens``), in input
+tokens per request. Below the context window of every shipped hosted model (the smallest,
+Claude's and o3's, hold 200k tokens), with room for the reply and for the error of the
+estimate; it caps one call's input cost at 0.1 x the input price per million tokens."""
 
 PROVIDERS = ("openai", "anthropic", "gemini")
 """The provider APIs spoken (``worldtest.agents.llm.providers``)."""
@@ -122,6 +139,14 @@ class Context(_Table):
         window: turns (observation + reply) kept verbatim by ``window`` and ``summary``.
         scratchpad: tell the model it may think in ``<scratchpad>`` tags before acting.
         cell_px: pixels per cell side in images.
+        max_input_tokens: the context budget: the most input tokens one request may hold (as
+            estimated by ``worldtest.agents.llm.conversation``); older turns are then left out
+            (``full``, ``window``) or summarised first (``summary``). 0: no budget. Default
+            :data:`DEFAULT_MAX_INPUT_TOKENS`.
+        prompt_style: ``worldtest`` (our prompts), ``reference`` (the information the reference
+            harness gives its model, each frame a full JSON colour grid:
+            ``worldtest.agents.llm.prompts.PROMPT_STYLES``), or None: ``reference`` under
+            ``--profile paper``, else ``worldtest``. Transcripts record the style in force.
     """
 
     observation: Literal["names", "letters", "image"] = "names"
@@ -129,6 +154,16 @@ class Context(_Table):
     window: int = Field(default=20, ge=1)
     scratchpad: bool = True
     cell_px: int = Field(default=16, ge=1, le=64)
+    max_input_tokens: int = Field(default=DEFAULT_MAX_INPUT_TOKENS, ge=0)
+    prompt_style: Literal["worldtest", "reference"] | None = None
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: Any) -> dict[str, Any]:
+        # Left out when None, so agent versions (a hash of this dump) stay as they were.
+        data = handler(self)
+        if data.get("prompt_style", "") is None:
+            del data["prompt_style"]
+        return data
 
 
 class Request(_Table):
@@ -211,6 +246,32 @@ class Preset(_Table):
         }
         canonical = json.dumps(behaviour, sort_keys=True, separators=(",", ":"))
         return f"{LLM_VERSION}-{hashlib.sha256(canonical.encode()).hexdigest()[:8]}"
+
+    def with_prices(self, input_per_mtok: float | None, output_per_mtok: float | None) -> Preset:
+        """This preset with the prices of ``--input-price`` / ``--output-price`` (USD per
+        million tokens). A price not given keeps the preset's; the long-context tier
+        (``above``) is dropped when either is given (the command line sets flat prices).
+
+        Raises:
+            ConfigError: only one of the two given and the preset has no prices, or a
+                negative price.
+        """
+        if input_per_mtok is None and output_per_mtok is None:
+            return self
+        old = self.prices
+        if old is None and (input_per_mtok is None or output_per_mtok is None):
+            raise ConfigError(
+                f"agent {self.id!r} has no prices: give both --input-price and --output-price "
+                "(USD per million tokens)"
+            )
+        if min(p for p in (input_per_mtok, output_per_mtok) if p is not None) < 0:
+            raise ConfigError("--input-price and --output-price must be >= 0 (USD per million "
+                              "tokens)")  # fmt: skip
+        prices = Prices(
+            input_per_mtok=old.input_per_mtok if input_per_mtok is None else input_per_mtok,
+            output_per_mtok=old.output_per_mtok if output_per_mtok is None else output_per_mtok,
+        )
+        return self.model_copy(update={"prices": prices})
 
     @property
     def endpoint(self) -> str:

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from worldtest.agents.base import EpisodeStart
 
-__all__ = ["phase_opening", "system_prompt"]
+__all__ = ["PROMPT_STYLES", "phase_opening", "prompt_style", "system_prompt"]
+
+PROMPT_STYLES = ("worldtest", "reference")
+"""``worldtest``: our prompts (above). ``reference``: the information the reference harness
+gives its model agent (BasisResearch/MARAProtocol, ``prompts.py`` with ``hint: true`` and
+``instruction_type: reflection``, and the observation texts of ``concrete_envs.py``), in our
+own words: one system prompt for the whole episode that describes the actions and suggests
+trying each kind of action; no budget, no tick count, no list of the test families, no scoring
+rule beyond "a claim before the change is penalised"."""
 
 _WORLD = """You are the agent in an experiment about learning how an unknown world works.
 
@@ -73,8 +81,73 @@ _SCRATCH = (
 _NO_SCRATCH = "Reply with the action tag only. "
 
 
-def system_prompt(phase: str, start: EpisodeStart, scratchpad: bool) -> str:
-    """The system prompt for ``phase`` (``interaction``, ``mfp``, ``planning`` or ``cd``)."""
+_REFERENCE_SYSTEM = """You are an agent exploring a world made of a grid of coloured cells. At \
+every step you receive an observation and the list of actions you may take. Interact with the \
+world well and economically, and work out the rules that drive it. The worlds follow simple \
+rules, some of them modelled on everyday physics. It pays to try every kind of action (clicks \
+and the four arrows) and to watch what follows; look for the objects in the world and for any \
+hidden quantities the rules may depend on.
+
+The actions:
+- click X Y: click the cell at column X, row Y.
+- left, right, up, down: press that arrow key.
+- noop: do nothing and let the world move on by one step.
+- step: show the next frame of a recording.
+- reset: put the world back into its initial state.
+- go-to-test: leave the exploration and go to the test.
+- quit: leave the world.
+Further actions are explained when they become available.
+
+Write the action you choose exactly as offered, inside action tags: to click the cell at \
+column 1, row 2, answer <action>click 1 2</action>.{scratch}"""
+
+_REFERENCE_SCRATCH = (
+    "\n\nYou only see your own earlier messages, so you may keep notes: write what you "
+    "want to remember in <scratchpad>...</scratchpad> tags."
+)
+
+_REFERENCE_OPENINGS = {
+    "interaction": """This is the interaction phase: act in the world with the actions offered \
+in order to learn how it works. Learn the world and its dynamics well. When you think you \
+understand it, choose go-to-test to move on to the test phase, where you will have to use what \
+you learned to answer questions about this world.""",
+    "mfp": """The interaction phase has ended. You will now go through the frames of a \
+recording made in the world you explored, one frame per step action. Each frame is a JSON \
+object: "render" is the grid, "video_location" is the position of the frame in the recording, \
+"action_took" is the action taken at that point, "is_finished" says whether the recording has \
+reached its end. Near the end of the recording part of the grid is hidden (those cells read \
+mask); at the end you get candidate contents for the hidden part and must pick the one that \
+belongs there in the last frame. Once at the end, rewind goes back one frame.""",
+    "planning": """The interaction phase has ended; this is the test phase. You are given a \
+goal grid and a highlight mask of the grid's size: 1 marks a cell that must reach the goal's \
+colour, 0 a cell that does not matter. Solve this planning task in the world you explored: \
+bring the highlighted region into the goal state. You can no longer reset, so plan with care. \
+After every step your grid is compared with the goal on the highlighted cells; when they all \
+match you succeed. You may quit at any time if you are stuck.""",
+    "cd": """This is the test phase. You now act in a changed version of the world: one of \
+its rules has been altered. It starts out behaving normally and at some point begins to behave \
+differently. Use what you learned to notice the change. As soon as you see it, choose \
+found-change; then pick the frame at which the change happened with choose-frame K (you may \
+look at frames as often as you like) and hand it in with submit. Choosing found-change before \
+the change has happened is penalised.""",
+}
+
+
+def prompt_style(context_style: str | None, start: EpisodeStart) -> str:
+    """The style in force: the preset's ``context.prompt_style``, or when it is None the
+    profile's (``reference`` under ``--profile paper``, else ``worldtest``)."""
+    if context_style is not None:
+        return context_style
+    return "reference" if getattr(start.settings, "profile", "worldtest") == "paper" \
+        else "worldtest"
+
+
+def system_prompt(phase: str, start: EpisodeStart, scratchpad: bool,
+                  style: str = "worldtest") -> str:
+    """The system prompt for ``phase`` (``interaction``, ``mfp``, ``planning`` or ``cd``);
+    ``style="reference"``: one prompt for the whole episode (:data:`PROMPT_STYLES`)."""
+    if style == "reference":
+        return _REFERENCE_SYSTEM.format(scratch=_REFERENCE_SCRATCH if scratchpad else "")
     s = start.settings
     g = start.grid_size
     reset_note = (
@@ -90,8 +163,10 @@ def system_prompt(phase: str, start: EpisodeStart, scratchpad: bool) -> str:
     return text + "\n\n" + _FORMAT.format(scratch=_SCRATCH if scratchpad else _NO_SCRATCH)
 
 
-def phase_opening(phase: str) -> str:
+def phase_opening(phase: str, style: str = "worldtest") -> str:
     """The words that open a phase's first observation."""
+    if style == "reference":
+        return _REFERENCE_OPENINGS[phase]
     if phase == "interaction":
         return "The interaction phase begins. This is the world's initial state."
     name = {"mfp": "masked-frame prediction", "planning": "planning", "cd": "change detection"}

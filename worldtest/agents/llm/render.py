@@ -16,6 +16,7 @@ unchanged``): lossless, and it keeps quiet ticks from filling the context.
 from __future__ import annotations
 
 import base64
+import json
 import struct
 import zlib
 from typing import Any
@@ -25,7 +26,7 @@ import numpy as np
 from worldtest.agents.base import EpisodeStart, Frame, Observation
 from worldtest.palette import COLOURS, LETTERS, to_rgb
 
-__all__ = ["frame_parts", "observation_parts", "png"]
+__all__ = ["frame_parts", "json_grid", "observation_parts", "png", "reference_parts"]
 
 Part = dict[str, Any]
 
@@ -135,7 +136,8 @@ def _frames(obs: Observation, mode: str, cell_px: int) -> tuple[list[Part], list
 
 
 def observation_parts(
-    obs: Observation, start: EpisodeStart, mode: str, cell_px: int = 16, intro: str = ""
+    obs: Observation, start: EpisodeStart, mode: str, cell_px: int = 16, intro: str = "",
+    style: str = "worldtest", scratchpad: bool = True,
 ) -> list[Part]:
     """The user message for one observation.
 
@@ -143,11 +145,16 @@ def observation_parts(
         obs: the observation; start: the episode's start (grid size).
         mode: ``names``, ``letters`` or ``image``; cell_px: image scale.
         intro: text put first (a phase's opening words, a note on the last reply).
+        style: ``worldtest``, or ``reference`` (:func:`reference_parts`; ``mode`` and
+            ``cell_px`` are then not used); scratchpad: whether notes are invited
+            (``reference`` only).
 
     Returns:
         Content parts: status, feedback, the frames (and the goal or the options when the
         phase has them), then the actions offered now.
     """
+    if style == "reference":
+        return reference_parts(obs, start, intro, scratchpad)
     texts: list[str] = [intro] if intro else []
     if obs.message:
         texts.append(f"Your last action was not accepted: {obs.message}")
@@ -209,3 +216,79 @@ def _joined(parts: list[Part]) -> list[Part]:
         else:
             out.append(part)
     return out
+
+
+# -- the reference style ---------------------------------------------------------------------
+# What the reference harness's model agent reads each step (BasisResearch/MARAProtocol,
+# concrete_envs.py and llm_agent.py's UnifiedReactAgent), in our own words: every frame is the
+# full grid as a JSON list of rows of colour names, never collapsed; the test phases' frames
+# are the JSON objects that harness builds (MFP: render, video_location, action_took,
+# is_finished, then choices; planning: render, goal, highlight_mask at every step).
+
+_REFERENCE_ASK = (
+    "Think step by step about which action to take next; remember that you are exploring the "
+    "world to learn its rules. Reflect on the action you pick and check it for problems before "
+    "you commit to it. Give your final action inside <action> tags."
+)
+
+
+def json_grid(frame: np.ndarray) -> list[list[str]]:
+    """A frame as rows of colour names (index 0 reads ``mask``), for ``json.dumps``."""
+    return [[COLOURS[i] for i in row] for row in frame.tolist()]
+
+
+def _reference_grid(obs: Observation) -> str:
+    dump = json.dumps
+    if obs.phase == "mfp":
+        f = obs.frames[-1] if obs.frames else None
+        n = (obs.n_frames or 1) - 1
+        data: dict[str, Any] = {
+            "video_location": f"{obs.frame_index}/{n}",
+            "render": json_grid(obs.frame),
+            "action_took": (f.action or "start") if f is not None else "none",
+            "is_finished": obs.options is not None,
+        }
+        if obs.options is not None and "choose N" in obs.offered:
+            data["choices"] = [json_grid(o) for o in obs.options]
+        return dump(data)
+    if obs.phase == "planning":
+        data = {"render": json_grid(obs.frame)}
+        if obs.goal is not None and obs.goal_mask is not None:
+            data |= {"goal": json_grid(obs.goal), "highlight_mask": obs.goal_mask.tolist()}
+        return ("The current grid is: " if not obs.first else "") + dump(data)
+    if obs.phase == "cd":
+        shown = f"Frame shown now: {obs.frame_index}. " if obs.frame_index is not None else ""
+        return f"{shown}Here is the current frame: {dump(json_grid(obs.frame))}"
+    # interaction
+    if obs.first:
+        return f"Here is the initial state of the grid:\n{dump(json_grid(obs.frame))}"
+    if len(obs.frames) <= 1:
+        return dump(json_grid(obs.frame))
+    return "\n\n".join(
+        f"Frame time: {f.tick}\nAction took: {f.action or 'noop'}\n"
+        f"Observation: {dump(json_grid(f.grid))}" for f in obs.frames
+    )
+
+
+def reference_parts(
+    obs: Observation, start: EpisodeStart, intro: str = "", scratchpad: bool = True
+) -> list[Part]:
+    """The user message of the ``reference`` prompt style: one text part.
+
+    ``The current grid is as follows:``, the phase's opening words on its first observation
+    (``intro``), why the last action was refused, the observation (the full JSON colour grid of
+    every new frame, see the comment above), the actions offered now and the request to think,
+    reflect and answer in action tags (the reference's ``reflection`` instruction).
+    """
+    texts = ["The current grid is as follows:"]
+    if intro:
+        texts.append(intro)
+    if obs.message:
+        texts.append(f"Invalid action: {obs.message}")
+    texts.append(_reference_grid(obs))
+    ask = _REFERENCE_ASK + (
+        " You may add notes to remember in <scratchpad>...</scratchpad> tags." if scratchpad
+        else ""
+    )
+    texts.append(f"{offered_text(obs, start)}\n{ask}")
+    return [{"type": "text", "text": "\n\n".join(texts)}]

@@ -148,7 +148,8 @@ def prefixed(tmp_path_factory):
     options.insert(MFP_ANSWER, truth)
     shown = [f if i < MFP_MASK.from_frame else MFP_MASK.apply(f) for i, f in enumerate(frames)]
     seed = 3_987_654_321
-    mfp = MfpTask(id="dot/mfp", env="dot", seed=seed, derived_by="tests", actions=MFP_ACTIONS,
+    mfp = MfpTask(id="dot/mfp", env="dot", seed=seed, actions=MFP_ACTIONS,
+                  derived_by="imported from the reference harness layout by hand (test fixture)",
                   frames=shown, mask=MFP_MASK, options=options, answer=MFP_ANSWER,
                   prefix=PREFIX)
     tasks = root / "tasks" / "dot"

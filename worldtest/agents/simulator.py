@@ -129,7 +129,7 @@ class SimulatorAgent:
         since (all segments between resets); True when some do, else the belief is None."""
         runs = min(runs, self.budget)
         spent, kept, worlds, exact = 0, [], [], True
-        while spent < runs and not self.search.exhausted and not kept:
+        while spent < runs and not self.search.exhausted and not kept and self.tracking > 0:
             before = self.search.runs
             batch = self.search.more(runs - spent, after_first=_AFTER_FIRST, most=MATCHES)
             spent += self.search.runs - before
@@ -140,6 +140,7 @@ class SimulatorAgent:
                     belief = ParticleBelief([Particle(world.copy(), 1.0)], self.rng, **_BELIEF)
                     ok = all(belief.step(ev, f, seen) for ev, f, seen in segment)
                     exact &= belief.exact
+                    self.tracking -= belief.runs  # a replay is filtering: same budget
                     if not ok:
                         belief = None
                         break
@@ -253,9 +254,10 @@ class SimulatorAgent:
         if self.nodes <= 0:  # the search budget is spent: finish the plan, else act at random
             return self.plan or [event_of(self._random_action(obs, goal=True))]
         cells = [(int(x), int(y)) for y, x in zip(*np.nonzero(obs.goal_mask))]
+        nodes = min(20_000, self.nodes)
         found = bfs(world, goal_test(obs.goal, obs.goal_mask), max_depth=min(obs.remaining, 24),
-                    max_nodes=min(20_000, self.nodes), extra_cells=cells)
-        self.nodes -= found.nodes
+                    max_nodes=nodes, max_ticks=4 * nodes, extra_cells=cells)
+        self.nodes -= max(found.nodes, 2_000)  # at most 15 searches, each at most 4x its ticks
         if found.plan:
             return list(found.plan)
         return [event_of(self._random_action(obs, goal=True))]

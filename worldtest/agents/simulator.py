@@ -30,7 +30,8 @@ there) and infers the test's world from the test's own frames
 
 **Limits** (recorded in ``usage()``: ``identified``, ``exact``, ``particles``, ``note``). Each
 test phase may spend :data:`SEARCH_RUNS` tick runs on the first reconstruction and twice
-that on all of them, 30,000 tick runs on filtering and 30,000 planning search nodes. When
+that on all of them, 30,000 tick runs on filtering and 30,000 planning search nodes (at most
+six searches). When
 frame 0 has no match in that budget (a long prefix through many states, or draws that shaped
 the visible state and are too many to enumerate), or the budget is spent, it falls back to
 model-free behaviour: MFP a uniformly random option, planning random actions among arrows, noop
@@ -256,8 +257,8 @@ class SimulatorAgent:
         cells = [(int(x), int(y)) for y, x in zip(*np.nonzero(obs.goal_mask))]
         nodes = min(20_000, self.nodes)
         found = bfs(world, goal_test(obs.goal, obs.goal_mask), max_depth=min(obs.remaining, 24),
-                    max_nodes=nodes, max_ticks=4 * nodes, extra_cells=cells)
-        self.nodes -= max(found.nodes, 2_000)  # at most 15 searches, each at most 4x its ticks
+                    max_nodes=nodes, max_ticks=3 * nodes, extra_cells=cells)
+        self.nodes -= max(found.nodes, 5_000)  # at most 6 searches, each at most 3x its ticks
         if found.plan:
             return list(found.plan)
         return [event_of(self._random_action(obs, goal=True))]

@@ -1,4 +1,4 @@
-"""The explorer's learned model and its three test families, and the simulator agent."""
+"""The explorer's learned model and its three test families (the simulator: test_simulator.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from worldtest.agents.explorer.features import (
     motion_codes,
 )
 from worldtest.agents.explorer.model import History, LocalRuleModel
-from worldtest.agents.simulator import SeedBelief, SimulatorAgent
+from worldtest.agents.simulator import SimulatorAgent
 from worldtest.autumn import compile_program
 from worldtest.env import AutumnEnv, Suite, frame_of
 from worldtest.palette import from_letters
@@ -196,32 +196,3 @@ def test_explorer_claims_the_first_deviating_frame(suite):
 def test_registry_knows_the_new_agents():
     assert isinstance(make_agent("explorer"), ExplorerAgent)
     assert isinstance(make_agent("simulator"), SimulatorAgent)
-
-
-# -- the simulator ---------------------------------------------------------------------------------
-def test_seed_belief_finds_the_seed_from_frames():
-    program = compile_program(JUMPER)
-    true = program.start(4321)
-    belief = SeedBelief(program)
-    for _ in range(12):
-        true.step(None)
-        assert belief.step(None, frame_of(true))
-    assert 4321 in belief.candidates and len(belief.candidates) <= 3  # 4^12 streams, 9999 seeds
-    outside = program.start(123_456)
-    belief = SeedBelief(program, range(1, 200))
-    results = [belief.step(None, frame_of(outside)) for _ in range(12) if not outside.step(None)]
-    assert results[-1] is False and belief.empty
-
-
-class _Blindfolded(SimulatorAgent):
-    """The simulator with the seed and task removed from what it is handed."""
-
-    def reset(self, start):
-        p = dataclasses.replace(start.privileged, seed=None, task=None)
-        super().reset(dataclasses.replace(start, privileged=p))
-
-
-@pytest.mark.parametrize("family", ["mfp", "planning", "cd"])
-def test_simulator_needs_only_the_program(suite, family):
-    record = play(suite, _Blindfolded(), family)
-    assert record.status == "ok" and record.score >= (0.98 if family == "cd" else 1), record.error

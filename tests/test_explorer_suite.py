@@ -45,7 +45,10 @@ def test_explorer_beats_chance_random_and_o3():
     assert overall > 0.275  # o3, the paper's best model overall (on its own environments)
 
 
-def test_simulator_infers_seeds_and_scores_like_an_oracle():
-    simulator = family_means("simulator")
-    assert simulator["mfp"] == 1.0 and simulator["planning"] == 1.0
-    assert simulator["cd"] >= 0.8
+def test_simulator_infers_the_test_world_and_beats_random():
+    # The test's seed is 32-bit and its start hidden (issue 15): the simulator must find the
+    # world from the test's frames; where it cannot it plays model-free, so no oracle floors.
+    simulator, random = family_means("simulator"), family_means("random")
+    assert simulator["mfp"] >= 0.5, simulator
+    assert np.mean(list(simulator.values())) >= np.mean(list(random.values())) + 0.2, (
+        simulator, random)

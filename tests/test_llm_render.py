@@ -17,7 +17,7 @@ from worldtest.agents.llm.render import observation_parts, png
 from worldtest.palette import from_letters, to_rgb
 from worldtest.protocol import Settings
 
-START = EpisodeStart("dot", "cd", 4, 8, Settings(budget=7, horizon=9, ticks_per_action=3),
+START = EpisodeStart("dot", 4, 8, Settings(budget=7, horizon=9, ticks_per_action=3),
                      np.random.default_rng(0))  # fmt: skip
 A = from_letters(["R...", "....", "....", "...."])
 B = from_letters(["....", "R...", "....", "...."])

@@ -272,7 +272,6 @@ class Episode:
                 )
             start = EpisodeStart(
                 self.suite_env.name,
-                task.family,
                 env.grid_size,
                 env.world.frame_rate,
                 self.settings,

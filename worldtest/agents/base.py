@@ -71,7 +71,9 @@ class EpisodeStart:
     """The start of an episode, as given to :meth:`Agent.reset`.
 
     Attributes:
-        env: the environment id (``"ice"``); family: the test phase to come.
+        env: the environment id (``"ice"``). Nothing about the test to come: its family is
+            first known from the first test observation's ``phase`` (the protocol: the test
+            is unknown while exploring). A privileged agent finds it in ``privileged.task``.
         grid_size: cells per side; clicks take X, Y in 0..grid_size-1.
         frame_rate: the program's FRAME_RATE.
         settings: the resolved protocol settings (budget, horizon, ticks_per_action, reset_seed).
@@ -80,7 +82,6 @@ class EpisodeStart:
     """
 
     env: str
-    family: Literal["mfp", "planning", "cd"]
     grid_size: int
     frame_rate: int
     settings: Settings

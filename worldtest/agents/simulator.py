@@ -2,31 +2,44 @@
 
 Id ``simulator``; ``privileged = True``, but of :class:`~worldtest.agents.base.Privileged` it
 reads **only** ``program_source`` (and ``program_path``, for error messages): never
-``privileged.seed``, never ``privileged.task`` (no task seed, answer, goal plan, wrong program or
-trigger). Everything else it gets as any agent does, from observations.
+``privileged.seed``, never ``privileged.task`` (no task seed, prefix, answer, goal plan, wrong
+program or trigger). Everything else it gets as any agent does, from observations.
 
-**Seeds.** The program's only dependence on the seed is its random generator, so until the first
-random draw every seed gives the same frames. :class:`SeedBelief` runs one world in lock-step
-with what is observed; at the first tick that draws, it forks that tick into one world per
-candidate seed (generator state set to the seed's) and from then on keeps the candidates whose
-frames equal the observed ones (in MFP, on the unmasked cells). Candidates: seeds
-``1..9999``, the range of the task seeds ``worldtest tasks derive`` draws and of the usual run
-seeds. **Limits:** a seed outside that range is never found: the belief empties and the agent
-falls back to averaging over 64 seeds drawn from its generator (MFP: per-cell frequencies of the
-simulated patches; planning: a plan in one such world, searched again whenever the frame
-differs; CD: only a deviation from every candidate counts, so after the belief empties nothing
-more is claimed until the horizon, when it claims the last frame). Several candidates may
-remain consistent (draws that never showed); they are all kept.
+**What it cannot know.** Each test starts after a hidden prefix of program actions, run with a
+32-bit task seed (``docs/protocol.md``): the start state and the random stream are unknown,
+and the interaction phase (another seed, the initial state) says nothing about either. So it
+skips the interaction phase (``go-to-test``: knowing the program, it has nothing to learn
+there) and infers the test's world from the test's own frames
+(:mod:`worldtest.agents.particles`):
 
-- **MFP**: steps through the recording, filtering seeds on its frames; simulates the recording
-  with each consistent seed and chooses the option produced most often.
-- **Planning**: breadth-first search (:func:`worldtest.search.bfs`) in a world consistent with
-  what it observed, executed step by step; it searches again whenever the observed frame differs
-  from the plan's.
-- **CD**: spends the interaction phase on the explorer's battery of experiments (to see draws and
-  narrow the seeds: the CD test runs with the episode seed), then in the test runs the battery
-  again, one tick per action with one noop after each, predicting every frame with the true
-  program and the candidate seeds; it claims the first frame that no candidate produced.
+1. **Reconstruction.** From the program's initial world (every draw made while loading left
+   free), a best-first search over one-tick actions with free draws finds worlds whose frame
+   equals the test's frame 0 (at most :data:`MATCHES`, within :data:`SEARCH_RUNS` tick runs).
+   In a deterministic world such a match behaves exactly like the truth when the frame shows
+   the whole state; several matches are kept when it does not.
+2. **Filtering.** The matches are particles; every observed frame keeps those that show it,
+   each tick's draws enumerated (uniform values), or, when a tick has too many, sampled and
+   joined by the outcome whose draws were fitted to the frame. When no particle is left, the
+   search goes on for other matches of frame 0 that explain every frame seen since.
+3. **Acting.** MFP: the option the surviving particles produce with the most probability.
+   Planning: breadth-first search (:func:`worldtest.search.bfs`) in the most probable particle,
+   executed and searched again whenever the observed frame differs from the plan's. CD: runs the
+   explorer's battery of experiments (one tick each, a noop after each) and claims the first
+   frame no world of the true program explains, but only when the belief was exact (no sampled
+   draws, no dropped particles): an empty inexact belief proves nothing.
+
+**Limits** (recorded in ``usage()``: ``identified``, ``exact``, ``particles``, ``note``). Each
+test phase may spend :data:`SEARCH_RUNS` tick runs on the first reconstruction and twice
+that on all of them, 30,000 tick runs on filtering and 30,000 planning search nodes (at most
+six searches). When
+frame 0 has no match in that budget (a long prefix through many states, or draws that shaped
+the visible state and are too many to enumerate), or the budget is spent, it falls back to
+model-free behaviour: MFP a uniformly random option, planning random actions among arrows, noop
+and clicks on objects and goal cells, CD a claim of the last frame seen when the horizon nears.
+In MFP, a recording frame no particle explains keeps the particles nearest it (approximate).
+The random stream itself is not inferred (why: :mod:`worldtest.agents.particles`); its draws
+are treated as uniform, so in a stochastic world the masked patch is predicted from the few
+particles that fit the frames, not from the posterior of the stream.
 """
 
 from __future__ import annotations
@@ -38,101 +51,35 @@ import numpy as np
 from worldtest.agents.base import EpisodeStart, Observation
 from worldtest.agents.explorer.experiments import Experimenter, object_cells
 from worldtest.agents.explorer.features import event_of
+from worldtest.agents.particles import Particle, ParticleBelief, Reconstruction, initial_worlds
 from worldtest.autumn import World, compile_program
-from worldtest.autumn.rng import seed_state
 from worldtest.env import frame_of
 from worldtest.errors import AutumnError
 from worldtest.palette import MASK
 from worldtest.search import bfs, event_text, goal_test
 
-__all__ = ["CANDIDATE_SEEDS", "SeedBelief", "SimulatorAgent"]
+__all__ = ["MATCHES", "SEARCH_RUNS", "SimulatorAgent"]
 
-CANDIDATE_SEEDS = range(1, 10_000)
-"""The seeds the simulator considers (see the module docstring)."""
-
-_FALLBACK_SEEDS = 64
+SEARCH_RUNS = 10_000
+"""Tick runs the first reconstruction may spend (about 3-10 s of one core on the suite's programs)."""
+MATCHES = 16
+"""Most matching worlds a reconstruction collects."""
+_TOTAL_RUNS = 2 * SEARCH_RUNS  # all the searches of one test phase
+_TRACK_RUNS = 30_000  # tick runs the filtering of one test phase may spend
+_PLAN_NODES = 30_000  # search nodes of all the plans of one planning test
+_AFTER_FIRST = 2_000  # tick runs spent looking for other matches after the first one
+_BELIEF = {"limit": 16, "cap": 64, "samples": 16}  # particles kept, draw enumeration per tick
 _RESERVE = 3  # found-change, choose-frame K, submit
-
-
-def _step(world: World, event: Any) -> bool:
-    try:
-        world.step(event)
-        return True
-    except AutumnError:
-        return False
-
-
-class SeedBelief:
-    """The worlds consistent with what has been observed (see the module docstring).
-
-    Args:
-        program: the compiled true program.
-        candidates: the seeds still possible.
-    """
-
-    def __init__(self, program: Any, candidates: Any = CANDIDATE_SEEDS) -> None:
-        self.program = program
-        self.candidates = list(candidates)
-        self.restart()
-
-    def restart(self) -> None:
-        """Back to the initial state (a reset); the candidate seeds are kept."""
-        self.live: dict[int, World] | None = None
-        if self.candidates:
-            self.rep = self.program.start(self.candidates[0])
-            if self.rep.rng != seed_state(self.rep.seed):  # the program draws while loading
-                self.live = {s: self.program.start(s) for s in self.candidates}
-
-    @property
-    def empty(self) -> bool:
-        """True when no candidate seed explains the observations."""
-        return not self.candidates
-
-    def worlds(self) -> list[World]:
-        """One world per distinct consistent seed (one for all while none has drawn)."""
-        if self.empty:
-            return []
-        return list(self.live.values()) if self.live is not None else [self.rep]
-
-    def step(self, event: Any, frame: np.ndarray, seen: np.ndarray | None = None) -> bool:
-        """Advance every candidate by one tick of ``event`` and keep those showing ``frame``.
-
-        Args:
-            event: the tick's input event.
-            frame: the observed frame, ``uint8`` (H, W).
-            seen: ``bool`` (H, W), the cells to compare (default all).
-
-        Returns:
-            False if no candidate explains the frame (the belief is then empty).
-        """
-        sel = np.ones(frame.shape, dtype=bool) if seen is None else seen
-        match = lambda w: bool(np.array_equal(frame_of(w)[sel], frame[sel]))
-        if self.empty:
-            return False
-        if self.live is None:
-            before = self.rep.copy()
-            ok = _step(self.rep, event)
-            if ok and self.rep.rng == seed_state(self.rep.seed):
-                if not match(self.rep):
-                    self.candidates = []
-                return not self.empty
-            self.live = {}
-            for s in self.candidates:
-                w = before.copy()
-                w.seed, w.rng = s, seed_state(s)
-                self.live[s] = w
-            self.live = {s: w for s, w in self.live.items() if _step(w, event) and match(w)}
-        else:
-            self.live = {s: w for s, w in self.live.items() if _step(w, event) and match(w)}
-        self.candidates = list(self.live)
-        return not self.empty
+_UNEXPLAINED = "no world explains the frames seen"
+_SAMPLED = "no world explains the frames seen (sampled draws: this proves nothing)"
+_SPENT = "compute budget spent: no more inference"
 
 
 class SimulatorAgent:
-    """Knows the true program, not the seed (see the module docstring). Id ``simulator``."""
+    """Knows the true program, not the seed nor the task (module docstring). Id ``simulator``."""
 
     id = "simulator"
-    version = "1"
+    version = "2"
     privileged = True
 
     def reset(self, start: EpisodeStart) -> None:
@@ -143,123 +90,204 @@ class SimulatorAgent:
         self.program = compile_program(p.program_source, str(p.program_path or "<program>"))
         self.start = start
         self.rng = start.rng
-        self.belief: SeedBelief | None = None
-        self.experimenter = Experimenter(start.grid_size, start.rng)
-        self.last: str | None = None
+        self.belief: ParticleBelief | None = None
+        self.search: Reconstruction | None = None
+        self.initial: list[World] = []
+        self.identified = False
+        self.note: str | None = None
         self.frames: dict[int, tuple[str | None, np.ndarray]] = {}
         self.plan: list[Any] = []
+        self.nodes = _PLAN_NODES
         self.expected: np.ndarray | None = None
+        self.last: str | None = None
         self.claim: int | None = None
         self.chosen = False
         self.probe: list[str] = []
+        self.experimenter = Experimenter(start.grid_size, start.rng)
 
     def act(self, obs: Observation) -> str:
         """The next action for the observation's phase."""
         return getattr(self, "_" + obs.phase)(obs)
 
-    # -- interaction: only CD needs it (the CD test runs with the episode seed) ------------------
     def _interaction(self, obs: Observation) -> str:
-        if self.start.family != "cd":
-            return "go-to-test"
-        if self.belief is None:
-            self.belief = SeedBelief(self.program)
-        for f in obs.frames:
-            if f.action == "reset" or f.tick == 0:
-                self.belief.restart()
-            else:
-                self.belief.step(event_of(f.action), f.grid)
-        if self.experimenter.stage in ("repeat", "curious") or self.belief.empty \
-                or obs.remaining <= 1:
-            return "go-to-test"
-        return self.experimenter.act(obs.frame, None, None)
+        return "go-to-test"  # the test's seed and start are not this phase's: nothing to learn
+
+    # -- the test's world ---------------------------------------------------------------------
+    def _begin(self, frame: np.ndarray) -> None:
+        """A test starts at ``frame``: search the worlds that show it (module docstring)."""
+        self.budget = _TOTAL_RUNS
+        self.tracking = _TRACK_RUNS
+        self.search = Reconstruction(initial_worlds(self.program, rng=self.rng), frame,
+                                     rng=self.rng)
+        self.segments: list[list[tuple[Any, np.ndarray, np.ndarray | None]]] = [[]]
+        self.initial = []
+        self.belief = None
+        self._replenish(SEARCH_RUNS, "no world shows the test's frame 0")
+        self.identified = bool(self.initial)
+
+    def _replenish(self, runs: int, why: str) -> bool:
+        """Pull matches of frame 0 from the search and keep those that explain every frame seen
+        since (all segments between resets); True when some do, else the belief is None."""
+        runs = min(runs, self.budget)
+        spent, kept, worlds, exact = 0, [], [], True
+        while spent < runs and not self.search.exhausted and not kept and self.tracking > 0:
+            before = self.search.runs
+            batch = self.search.more(runs - spent, after_first=_AFTER_FIRST, most=MATCHES)
+            spent += self.search.runs - before
+            self.budget -= self.search.runs - before
+            for world in batch:
+                belief = None
+                for segment in self.segments:
+                    belief = ParticleBelief([Particle(world.copy(), 1.0)], self.rng, **_BELIEF)
+                    ok = all(belief.step(ev, f, seen) for ev, f, seen in segment)
+                    exact &= belief.exact
+                    self.tracking -= belief.runs  # a replay is filtering: same budget
+                    if not ok:
+                        belief = None
+                        break
+                if belief is not None:
+                    worlds.append(world)
+                    kept.extend(belief.particles)
+        self.initial += worlds
+        if not kept:
+            self.belief, self.note = None, why
+            return False
+        total = sum(p.weight for p in kept)
+        self.belief = ParticleBelief([Particle(p.world, p.weight / total) for p in kept],
+                                     self.rng, **_BELIEF)
+        self.belief.exact = exact  # sampled draws in the replay: the belief may miss the truth
+        self.note = None
+        return True
+
+    def _observe(self, event: Any, frame: np.ndarray, seen: np.ndarray | None = None) -> bool:
+        """One observed tick: filter the belief; once it empties, search again for frame-0
+        worlds that explain every frame seen (within the budget)."""
+        self.segments[-1].append((event, frame, seen))
+        exact = True
+        if self.belief is not None:
+            before = self.belief.runs
+            alive = self.belief.step(event, frame, seen)
+            self.tracking -= self.belief.runs - before
+            if self.tracking < 0:
+                self.belief, self.note = None, _SPENT
+                return False
+            if alive:
+                return True
+            exact = self.belief.exact
+        if not self.identified or self.note == _SPENT:
+            return False  # frame 0 had no match, or the budget is spent: no search again
+        # Only an exact belief proves that no world explains the frame (CD claims on that).
+        return self._replenish(SEARCH_RUNS // 2, _UNEXPLAINED if exact else _SAMPLED)
+
+    def _restart(self) -> None:
+        """A reset in the CD test: back to the test's frame 0."""
+        self.segments.append([])
+        if self.initial:
+            self.belief = ParticleBelief([Particle(w.copy(), 1.0 / len(self.initial))
+                                          for w in self.initial], self.rng, **_BELIEF)
 
     # -- MFP ------------------------------------------------------------------------------------
     def _mfp(self, obs: Observation) -> str:
+        if obs.first:
+            self.frames = {}
         for f in obs.frames:
             self.frames[f.tick] = (f.action, f.grid)
         if obs.options is None or "choose N" not in obs.offered:
             return "step" if "step" in obs.offered else "rewind"
         last = max(self.frames)
-        events = [event_of(self.frames[t][0]) for t in range(1, last + 1)]
-        belief = SeedBelief(self.program)
-        for t, event in enumerate(events, start=1):
-            grid = self.frames[t][1]
-            if not belief.step(event, grid, grid != MASK):
-                break
+        self._begin(self.frames[0][1])
+        for t in range(1, last + 1):
+            action, grid = self.frames[t]
+            before = list(self.belief.particles) if self.belief is not None else []
+            if not self._observe(event_of(action), grid, grid != MASK) and before:
+                self._nearest(before, event_of(action), grid, grid != MASK)
+                self.note = f"recording frame {t} not explained: the nearest worlds kept"
+        if self.belief is None:
+            return f"choose {int(self.rng.integers(len(obs.options)))}"
         hole = self.frames[last][1] == MASK
-        worlds = belief.worlds()
-        if not worlds:  # no candidate seed: average over sampled seeds
-            worlds = []
-            for s in self.rng.integers(1, 2**31, size=_FALLBACK_SEEDS):
-                w = self.program.start(int(s))
-                if all(_step(w, e) for e in events):
-                    worlds.append(w)
-        patches = [frame_of(w)[hole] for w in worlds]
-        scores = []
-        for option in obs.options:
-            exact = sum(np.array_equal(p, option.reshape(-1)) for p in patches)
-            cells = np.mean([p == option.reshape(-1) for p in patches], axis=0) if patches else 0
-            scores.append(exact + 1e-3 * float(np.sum(np.log(np.asarray(cells) + 1e-3))))
-        return f"choose {int(np.argmax(scores))}"
+        mass = np.zeros(len(obs.options))
+        for p in self.belief.particles:
+            patch = frame_of(p.world)[hole]
+            for i, option in enumerate(obs.options):
+                agree = np.mean(patch == option.reshape(-1))
+                mass[i] += p.weight * (1.0 if agree == 1.0 else 1e-6 * agree)
+        return f"choose {int(np.argmax(mass))}"
+
+    def _nearest(self, particles: list[Particle], event: Any, frame: np.ndarray,
+                 seen: np.ndarray) -> None:
+        """Approximate filtering once no world explains a frame: step ``particles`` and keep
+        those nearest ``frame`` on the ``seen`` cells (MFP only: it must still choose)."""
+        belief = ParticleBelief(particles, self.rng, **_BELIEF)
+        moved = belief.predict(event, (frame, seen))
+        if not moved:
+            self.belief = None
+            return
+        dist = [int(np.count_nonzero(frame_of(p.world)[seen] != frame[seen])) for p in moved]
+        kept = [p for p, d in zip(moved, dist, strict=True) if d == min(dist)]
+        total = sum(p.weight for p in kept) or 1.0
+        self.belief = ParticleBelief([Particle(p.world, p.weight / total or 1.0 / len(kept))
+                                      for p in kept], self.rng, **_BELIEF)
+        self.belief.exact = False
 
     # -- planning -------------------------------------------------------------------------------
     def _planning(self, obs: Observation) -> str:
         if obs.first:
-            self.belief = SeedBelief(self.program)
-            self.fallback: World | None = None
-        elif not self.belief.empty:
-            self.belief.step(event_of(self.last), obs.frame)
-        elif self.fallback is not None:
-            _step(self.fallback, event_of(self.last))
+            self._begin(obs.frame)
+        elif self.search is not None:
+            self._observe(event_of(self.last), obs.frame)
+        world = self.belief.best() if self.belief is not None else None
+        if world is None:
+            self.last = self._random_action(obs, goal=True)
+            return self.last
         if self.expected is None or not np.array_equal(self.expected, obs.frame) or not self.plan:
-            self.plan = self._search(obs)
+            self.plan = self._search(world, obs)
         event = self.plan.pop(0)
-        sim = self._world(obs).copy()
-        self.expected = frame_of(sim) if _step(sim, event) else None
+        sim = world.copy()
+        try:
+            sim.step(event)
+            self.expected = frame_of(sim)
+        except AutumnError:
+            self.expected = None
         self.last = event_text(event)
         return self.last
 
-    def _world(self, obs: Observation) -> World:
-        worlds = self.belief.worlds()
-        if worlds:
-            return worlds[0]
-        if self.fallback is None:
-            self.fallback = self.program.start(int(self.rng.integers(1, 2**31)))
-        return self.fallback
-
-    def _search(self, obs: Observation) -> list[Any]:
+    def _search(self, world: World, obs: Observation) -> list[Any]:
+        if self.nodes <= 0:  # the search budget is spent: finish the plan, else act at random
+            return self.plan or [event_of(self._random_action(obs, goal=True))]
         cells = [(int(x), int(y)) for y, x in zip(*np.nonzero(obs.goal_mask))]
-        found = bfs(self._world(obs), goal_test(obs.goal, obs.goal_mask),
-                    max_depth=min(obs.remaining, 24), max_nodes=30_000, extra_cells=cells)
+        nodes = min(20_000, self.nodes)
+        found = bfs(world, goal_test(obs.goal, obs.goal_mask), max_depth=min(obs.remaining, 24),
+                    max_nodes=nodes, max_ticks=3 * nodes, extra_cells=cells)
+        self.nodes -= max(found.nodes, 5_000)  # at most 6 searches, each at most 3x its ticks
         if found.plan:
             return list(found.plan)
-        texts = ["noop", "left", "right", "up", "down"] + [
-            f"click {x} {y}" for x, y in object_cells(obs.frame) + cells[:8]]
-        return [event_of(texts[int(self.rng.integers(len(texts)))])]
+        return [event_of(self._random_action(obs, goal=True))]
 
     # -- CD -------------------------------------------------------------------------------------
     def _cd(self, obs: Observation) -> str:
         if self.claim is not None:
-            if "choose-frame K" in obs.offered and not self.chosen:
-                self.chosen = True
-                return f"choose-frame {self.claim}"
-            return "submit"
+            if "choose-frame K" in obs.offered:
+                if not self.chosen:
+                    self.chosen = True
+                    return f"choose-frame {self.claim}"
+                return "submit"
+            # found-change is offered once 3 ticks have run in the test phase
+            return "found-change" if "found-change" in obs.offered else "noop"
         if obs.first:
-            known = self.belief is not None and not self.belief.empty
-            self.belief = SeedBelief(self.program,
-                                     self.belief.candidates if known else CANDIDATE_SEEDS)
-            self.unknown_seed = self.belief is None or not known
-            self.experimenter = Experimenter(self.start.grid_size, self.rng)
-        for f in obs.frames if not obs.first else []:
-            if f.action == "reset":
-                self.belief.restart()
-                continue
-            explained = not self.belief.empty
-            if not self.belief.step(event_of(f.action), f.grid) and explained \
-                    and not self.unknown_seed:
-                self.claim = obs.frame_index  # no candidate world shows this frame
+            self._begin(obs.frame)
+        else:
+            first = obs.n_frames - len(obs.frames)
+            for i, f in enumerate(obs.frames):
+                if f.action == "reset":
+                    self._restart()
+                    continue
+                if self.belief is None:
+                    continue
+                if not self._observe(event_of(f.action), f.grid) and self.note == _UNEXPLAINED:
+                    self.claim = first + i  # no world of the true program shows this frame
+                    break
         if self.claim is None and obs.remaining <= _RESERVE and "found-change" in obs.offered:
-            self.claim = obs.frame_index
+            self.claim = obs.frame_index  # the model-free fallback: the last frame seen
         if self.claim is not None and "found-change" in obs.offered:
             return "found-change"
         if not self.probe:
@@ -268,12 +296,19 @@ class SimulatorAgent:
             self.probe = [text] + (["noop"] if text != "reset" else [])
         return self.probe.pop(0)
 
-    def _random_action(self, obs: Observation) -> str:
-        texts = ["noop", "left", "right", "up", "down", "reset"] + [
-            f"click {x} {y}" for x, y in object_cells(obs.frame)]
+    def _random_action(self, obs: Observation, goal: bool = False) -> str:
+        cells = object_cells(obs.frame)
+        if goal and obs.goal_mask is not None:
+            cells += [(int(x), int(y)) for y, x in zip(*np.nonzero(obs.goal_mask))][:8]
+        texts = ["noop", "left", "right", "up", "down"] + [f"click {x} {y}" for x, y in cells]
+        if not goal:
+            texts.append("reset")
         return texts[int(self.rng.integers(len(texts)))]
 
     def usage(self) -> dict[str, Any]:
-        """How many candidate seeds remain (-1 before any belief)."""
-        return {"candidate_seeds": len(self.belief.candidates) if self.belief else -1}
-
+        """What it could infer: ``identified`` (a world matched the test's frame 0),
+        ``particles`` left, ``exact`` (no sampled draws or dropped particles), ``note`` (why
+        it fell back to model-free behaviour, else None)."""
+        b = self.belief
+        return {"identified": self.identified, "particles": len(b.particles) if b else 0,
+                "exact": bool(b.exact) if b else False, "note": self.note}

@@ -114,7 +114,6 @@ class HumanAgent:
         title, paragraphs = instructions(
             obs.phase,
             env=start.env,
-            family=start.family,
             budget=start.settings.budget,
             horizon=start.settings.horizon,
             frame_rate=start.frame_rate,

@@ -25,19 +25,20 @@ from worldtest.human.window import Screen, Window
 
 __all__ = ["CardScreen", "Panel", "ResultScreen", "instructions"]
 
-_AFTER = {
-    "mfp": "you will watch a recording of this world with part of its last frames hidden, and "
-    "pick what was hidden",
-    "planning": "you will be shown a goal picture and must make the world look like it",
-    "cd": "one of the world's rules will be changed a little, and you must notice when",
-}
+_TESTS = (
+    "Then comes a test on this world. You will learn which kind when it starts: it may show "
+    "you a recording with a part hidden and ask what was there, ask you to make the world look "
+    "like a goal picture, or change one of the world's rules and ask you to notice when. It "
+    "starts from a situation you may not have seen while exploring."
+)
+"""The last paragraph of the interaction card: the same for every test (the test to come is not
+named before it starts, protocol section 1)."""
 
 
 def instructions(
     phase: str,
     *,
     env: str,
-    family: str,
     budget: int,
     horizon: int,
     frame_rate: int,
@@ -48,7 +49,8 @@ def instructions(
 
     Args:
         phase: ``"interaction"``, ``"mfp"``, ``"planning"`` or ``"cd"``.
-        env, family: the environment and the test to come.
+        env: the environment. The card of the interaction phase is the same whatever the test
+            to come (no agent, model or person is told the test before it starts).
         budget: interaction actions; horizon: test actions.
         frame_rate: the program's ticks per second; ticks_per_action: ticks per interaction action.
         real_time: whether time runs by itself in the interaction phase.
@@ -81,7 +83,7 @@ def instructions(
                 "to test (this cannot be undone). If the actions run out, the test starts by "
                 "itself."
             ),
-            f"Then comes the test: {_AFTER[family]}.",
+            _TESTS,
         ]
     cost = f"You have {horizon} test actions; each one is one tick."
     if phase == "mfp":
@@ -102,8 +104,9 @@ def instructions(
     if phase == "planning":
         return "Part 2: reach the goal", [
             (
-                "The world starts again from the beginning. Beside it is a goal: make the cells "
-                "outlined in white look exactly like the goal. The other cells do not matter."
+                "The world is shown in a new situation (not necessarily where it started while "
+                "you explored). Beside it is a goal: make the cells outlined in white look exactly "
+                "like the goal. The other cells do not matter."
             ),
             (
                 "The controls are the same as before (arrows, clicks, Wait). Time waits for you: "
@@ -113,9 +116,10 @@ def instructions(
         ]
     return "Part 2: spot the change", [
         (
-            "The world starts again, but one of its rules has been changed. The change may only "
-            "show in some situations, so try things as you did while exploring. Time waits for "
-            "you: each action is one tick (P lets time run). Reset restarts this changed world."
+            "The world is shown in a new situation (not necessarily where it started while you "
+            "explored), and one of its rules has been changed. The change may only show in some "
+            "situations, so try things as you did while exploring. Time waits for you: each "
+            "action is one tick (P lets time run). Reset brings back this test's first frame."
         ),
         (
             "As soon as you see something behave differently, press 'I found the change!' "
@@ -182,7 +186,7 @@ class ResultScreen(Screen):
         title: the verdict; good: whether it is drawn green (else orange).
         lines: details (score, actions, where the record was saved).
         panels: grids to show side by side.
-        button: the button's label (``"Next: planning"`` or ``"Close"``).
+        button: the button's label (``"Next episode (2 of 3)"`` or ``"Close"``).
     """
 
     def __init__(

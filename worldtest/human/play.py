@@ -119,7 +119,8 @@ def play(
             store.append(record)
             saved.append(record)
             echo(f"saved {agent.id} on {task.id}: score {record.score:.3f} ({store.path})")
-            button = f"Next: {todo[i + 1].family} test" if i + 1 < len(todo) else "Close"
+            # The next episode's test is not named before it starts (protocol section 1).
+            button = f"Next episode ({i + 2} of {len(todo)})" if i + 1 < len(todo) else "Close"
             window.run(result_screen(record, suite, store.path, button))
     except WindowClosed:
         pass  # closed on a result card: everything finished is saved

@@ -81,10 +81,11 @@ __all__ = [
     "preset_dirs",
 ]
 
-LLM_VERSION = "2"
+LLM_VERSION = "3"
 """Version of the model agent's behaviour (prompts, rendering, parsing, what the history
 keeps); part of every LLM agent's version string. 2: replies capped in the history, the
-context budget, feedback on an invalid reply said once."""
+context budget, feedback on an invalid reply said once. 3: the planning and CD prompts no
+longer say the test restarts from the initial state (issue 15)."""
 
 DEFAULT_MAX_INPUT_TOKENS = 100_000
 """The context budget of a preset that sets none (``[context] max_input_tokens``), in input

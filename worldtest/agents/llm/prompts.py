@@ -51,16 +51,18 @@ are shown as mask). step shows the next frame; rewind goes back to frame 0. Once
 reached the last frame you are shown six candidate contents for the hidden region, and choose N \
 picks the one you believe was really there in the last frame. Choosing ends the test: 1 point \
 for the true candidate, 0 otherwise. You have {horizon} test actions.""",
-    "planning": """The test phase has begun: planning. The world restarts from its initial \
-state. You are shown a goal: a grid in which some cells have a required colour (the others, \
-shown as mask, do not matter). Use noop, the arrows and clicks (one tick per action) to make \
+    "planning": """The test phase has begun: planning. The world is shown in a new state, \
+not necessarily its initial one (and random events need not repeat those you saw). You are \
+shown a goal: a grid in which some cells have a required colour (the others, shown as mask, \
+do not matter). Use noop, the arrows and clicks (one tick per action) to make \
 the world show every required colour at once; the moment it does, you succeed. quit gives up. \
 You have {horizon} test actions; running out scores 0.""",
-    "cd": """The test phase has begun: change detection. The world restarts from its initial \
-state, but at some point one of its rules may start to work differently from what you \
-learned. Act (noop, arrows, clicks: one tick each; reset restarts it) and watch for the first \
-frame that breaks the rules you learned. Every frame you see gets a number, counting on across \
-resets. Once at least 3 ticks have run you may say found-change; then choose-frame K shows \
+    "cd": """The test phase has begun: change detection. The world is shown in a new \
+state, not necessarily its initial one (and random events need not repeat those you saw), and at \
+some point one of its rules may start to work differently from what you learned. Act (noop, \
+arrows, clicks: one tick each; reset returns to this test's first frame) and watch for the \
+first frame that breaks the rules you learned. Every frame you see gets a number, counting on \
+across resets. Once at least 3 ticks have run you may say found-change; then choose-frame K shows \
 frame K and marks it as your answer (you may choose again), and submit hands in the last \
 frame chosen. Full credit for the first frame that shows the change or the one after it, less \
 the later you answer, nothing for an answer before the change. quit gives up. You have \

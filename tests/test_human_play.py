@@ -32,9 +32,33 @@ from worldtest.protocol import Settings
 from worldtest.report.aggregate import summarise
 from worldtest.results import ResultsStore
 from worldtest.runner import RunConfig, run
+from worldtest.suite import Suite
+from worldtest.tasks import start_phase
 
 ENTER, SPACE, RIGHT = pygame.K_RETURN, pygame.K_SPACE, pygame.K_RIGHT
 SIZE = (1000, 700)
+LAMP = {f: Suite().task("lamp", f) for f in ("mfp", "planning", "cd")}
+"""The shipped lamp tasks the script solves (their hidden starts change with derivation)."""
+CD_ACTIONS = ["click 7 13", "click 7 13", "noop"]  # the button twice: every second press toggles
+
+
+def _as_input(action: str):
+    """The window input that makes a planning action: a cell click, an arrow key, Space."""
+    if action.startswith("click"):
+        _, x, y = action.split()
+        return cell(int(x), int(y))
+    keys = {"left": pygame.K_LEFT, "right": pygame.K_RIGHT, "up": pygame.K_UP,
+            "down": pygame.K_DOWN, "noop": SPACE}
+    return key(keys[action])
+
+
+def _cd_trigger_time() -> int:
+    """T of lamp's CD test under CD_ACTIONS, from the test phase itself."""
+    phase = start_phase(LAMP["cd"], Suite().program("lamp"), Settings())
+    for action in CD_ACTIONS:
+        phase.apply(action)
+    phase.apply("found-change")
+    return phase.trigger_time
 
 
 @pytest.fixture(scope="module")
@@ -73,30 +97,28 @@ def _script(shot) -> list[tuple]:
         (
             "mfp",
             key(pygame.K_p),
-            lambda s: s.obs.frame_index >= 31,
+            lambda s: s.obs.frame_index >= LAMP["mfp"].mask.from_frame,
         ),  # ... pause it on a masked frame
         ("mfp", shot("mfp-player")),
         ("mfp", key(pygame.K_p)),  # ... and on to the last frame
         ("mfp-options", shot("mfp-options")),
-        ("mfp-options", option(3)),
+        ("mfp-options", option(LAMP["mfp"].answer)),
         ("mfp-options", shot("mfp-options-selected")),
         ("mfp-options", button("choose")),
         ("end-mfp", key(ENTER)),
         *_go_to_test(),
         ("card-planning", key(ENTER)),
-        *[("planning", cell(7, 13))] * 2,
+        *[("planning", _as_input(a)) for a in LAMP["planning"].plan[:-1]],
         ("planning", shot("planning-goal")),
-        ("planning", cell(7, 13)),
+        ("planning", _as_input(LAMP["planning"].plan[-1])),
         ("success", shot("planning-success")),
         ("success", key(ENTER)),
         *_go_to_test(),
         ("card-cd", key(ENTER)),
-        ("cd", cell(7, 13)),
-        ("cd", cell(7, 13)),  # the changed rule: every second press toggles the lamp
-        ("cd", key(SPACE)),
+        *[("cd", _as_input(a)) for a in CD_ACTIONS],
         ("cd", button("found-change")),
         ("cd", button("found-change")),
-        ("cd-slider", drag_slider(3, 2)),
+        ("cd-slider", drag_slider(3, _cd_trigger_time())),
         ("cd-slider", shot("cd-slider")),
         ("cd-slider", button("submit")),
         ("end-cd", shot("cd-result")),
@@ -151,19 +173,21 @@ def test_all_three_families_played_through_the_window(played):
         "go-to-test",
     ]
     assert mfp.n_resets == 1 and [a.ticks for a in mfp.interaction][:3] == [8, 8, 8]
-    assert [a.action for a in mfp.test] == ["step"] * 5 + ["rewind"] + ["step"] * 34 + ["choose 3"]
+    last = len(LAMP["mfp"].frames) - 1
+    assert [a.action for a in mfp.test] == ["step"] * 5 + ["rewind"] + ["step"] * last + [
+        f"choose {LAMP['mfp'].answer}"
+    ]
     assert [a.action for a in planning.interaction] == ["go-to-test"]
-    assert [a.action for a in planning.test] == ["click 7 13"] * 3
-    assert planning.outcome["success"] and planning.outcome["actions_used"] == 3
-    assert [a.action for a in cd.test] == [
-        "click 7 13",
-        "click 7 13",
-        "noop",
+    assert [a.action for a in planning.test] == LAMP["planning"].plan
+    assert planning.outcome["success"]
+    assert planning.outcome["actions_used"] == len(LAMP["planning"].plan)
+    trigger = _cd_trigger_time()
+    assert [a.action for a in cd.test] == CD_ACTIONS + [
         "found-change",
-        "choose-frame 2",
+        f"choose-frame {trigger}",
         "submit",
     ]
-    assert cd.outcome["trigger_time"] == 2
+    assert cd.outcome["trigger_time"] == trigger
 
 
 def test_human_records_replay_and_rank_beside_agents(played, tmp_path):
@@ -216,7 +240,7 @@ def test_real_time_runs_at_frame_rate_and_marks_idle_noops(tmp_path):
             ("interaction", key(pygame.K_g), anytime),
             ("interaction", key(pygame.K_g), anytime),
             ("card-planning", key(ENTER)),
-            *[("planning", cell(7, 13))] * 3,
+            *[("planning", _as_input(a)) for a in LAMP["planning"].plan],
             ("success", key(ENTER)),
         ],
         clock_step=step,
@@ -250,7 +274,7 @@ def test_closing_the_window_mid_episode_saves_nothing_of_it(tmp_path):
         [
             *_go_to_test(),
             ("card-planning", key(ENTER)),
-            *[("planning", cell(7, 13))] * 3,
+            *[("planning", _as_input(a)) for a in LAMP["planning"].plan],
             ("success", key(ENTER)),
             ("card-interaction", key(ENTER)),
             ("interaction", cell(7, 13)),
@@ -311,7 +335,8 @@ def test_cd_result_card_outlines_the_first_changed_cells(played):
     suite = Suite()
     screen = result_screen(record, suite, results, "Close")
     phase = reconstruct(record, suite).phase
-    k, cells = cd_first_change(phase.seen, suite.program("lamp"), phase.env.seed)
+    k, cells = cd_first_change(phase.seen, suite.program("lamp"), phase.env.seed,
+                               phase.env.prefix)
     outlined = [p for p in screen.panels if p.outline is not None]
     assert len(outlined) == 1 and "changed cells outlined" in outlined[0].caption
     assert f"frame {k}" in outlined[0].caption.lower()

@@ -174,7 +174,8 @@ def result_screen(record: EpisodeRecord, suite: Suite, path: Path, button: str) 
         title = "Right!" if outcome.get("correct") else "Not this time"
         return ResultScreen("end-mfp", title, bool(outcome.get("correct")), lines, panels, button)
     seen, trigger, chosen = phase.seen, outcome.get("trigger_time"), outcome.get("chosen_frame")
-    change = cd_first_change(seen, suite.program(record.env), phase.env.seed)
+    change = cd_first_change(seen, suite.program(record.env), phase.env.seed,
+                             phase.env.prefix)
 
     def panel(k: int, caption: str) -> Panel:
         """Frame k; the first frame the change shows in gets its changed cells outlined."""

@@ -129,18 +129,21 @@ def outline_cells(rgb: np.ndarray, cells: np.ndarray, scale: int) -> np.ndarray:
     return out
 
 
-def cd_first_change(seen: Sequence[Any], program: Any, seed: int) -> tuple[int, np.ndarray] | None:
+def cd_first_change(
+    seen: Sequence[Any], program: Any, seed: int, prefix: Sequence[Any] = ()
+) -> tuple[int, np.ndarray] | None:
     """The first frame of a CD test phase where the wrong program's world differs from the
     true program's, and the cells that differ.
 
-    The true program is replayed from ``seed`` on the same actions (a ``reset`` restarts it),
-    one tick per action, as the test phase ran the wrong one.
+    The true program is replayed from ``seed`` and the task's hidden ``prefix`` on the same
+    actions (a ``reset`` restarts it), one tick per action, as the test phase ran the wrong one.
 
     Args:
         seen: the test phase's frames (:attr:`worldtest.tasks.cd.CdPhase.seen`: each with
             ``action`` and ``grid``), in order.
         program: the environment's (true) compiled program.
-        seed: the episode seed the test phase ran with.
+        seed: the seed the test phase ran with; prefix: its hidden start (interpreter events,
+            ``phase.env.prefix``).
 
     Returns:
         ``(frame index, bool (H, W) mask of the changed cells)``, or None when the two never
@@ -150,7 +153,7 @@ def cd_first_change(seen: Sequence[Any], program: Any, seed: int) -> tuple[int, 
     from worldtest.errors import WorldtestError
 
     try:
-        env = AutumnEnv(program, seed)
+        env = AutumnEnv(program, seed, prefix=prefix)
         for i, frame in enumerate(seen):
             if i > 0:
                 truth = env.reset() if frame.action == "reset" else env.step(frame.action or "noop")[-1]
@@ -228,7 +231,7 @@ def thumbnails(rp: Replay, scale: int = SCALE, program: Any = None) -> list[tupl
         trigger, chosen = outcome.get("trigger_time"), outcome.get("chosen_frame")
         last = len(seen) - 1
         pictures.append((f"last frame seen ({last})", upscale(seen[last].grid, scale)))
-        change = cd_first_change(seen, program, phase.env.seed) if program is not None else None
+        change = cd_first_change(seen, program, phase.env.seed, phase.env.prefix) if program is not None else None
         if change is not None:
             k, cells = change
             pictures.append((f"first change: frame {k}, {int(cells.sum())} cell(s) outlined",

@@ -37,7 +37,10 @@ def family_means(agent_id: str) -> dict[str, float]:
 def test_explorer_beats_chance_random_and_o3():
     explorer, random = family_means("explorer"), family_means("random")
     # Chance: MFP 1/6; random's planning and CD depend on luck (one seed, six tasks each).
-    floors = {"mfp": 0.5, "planning": 0.8, "cd": 0.6}
+    # Calibrated on derivation v3's tasks (issue 15: hidden starts, deeper goals), where the
+    # explorer scores MFP 0.83, planning 0.50 and CD 0.41 on these six at seed 1 and random
+    # 0, 0 and 0.03; the floors leave one task of slack per family.
+    floors = {"mfp": 0.5, "planning": 0.33, "cd": 0.25}
     for family, floor in floors.items():
         assert explorer[family] >= floor, (family, explorer)
     overall = np.mean(list(explorer.values()))

@@ -68,6 +68,7 @@ PREFIX_ACTIONS = (8, 24)  # the hidden start's length range, in actions (one tic
 PLAN_MIN_ACTIONS = 8   # the shortest planning goal derivation v3 accepts, in actions
 PLAN_ROLLOUT = (8, 32)  # the length range of the rollouts planning goals come from
 PLANNING_HORIZON = 300  # the protocol's default horizon, which the open-loop battery runs to
+CD_PREFIX_TRIES = 10   # hidden prefixes drawn for a CD task before giving up
 PLAN_ROUNDS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (PLAN_MIN_ACTIONS, ()),                        # no battery member reaches the goal
     (PLAN_MIN_ACTIONS, ("greedy", "repeat")),      # only a closed-loop member does
@@ -677,14 +678,25 @@ def _first_meeting(start: World, events: list[Event], test: Any) -> list[Event] 
 
 def derive_cd_start(env: str, program: Program, wrong: Program, task: CdTask) -> CdTask:
     """The hand-written CD ``task`` with derivation v3's test start: the task seed and a hidden
-    prefix along which the trigger never holds (:func:`hidden_prefix`); everything written by
-    hand (wrong program, trigger, change) is kept.
+    prefix along which the trigger never holds (:func:`hidden_prefix`) and after which search
+    still finds a plan that fires it; everything written by hand (wrong program, trigger,
+    change) is kept.
 
     Raises:
         WorldtestError: no such prefix was found.
     """
+    from worldtest.tasks.validate import trigger_plan
     seed, rng = task_seed(env, "cd"), task_rng(env, "cd")
-    prefix = hidden_prefix(program, seed, rng, wrong=wrong, trigger=task.trigger)
+    for _ in range(CD_PREFIX_TRIES):
+        prefix = hidden_prefix(program, seed, rng, wrong=wrong, trigger=task.trigger)
+        # The change must stay findable from the test's start: a prefix that removes what
+        # fires it (crystal: shattering the only crystal) is drawn again.
+        start = start_world(wrong, seed, prefix, trigger=task.trigger)
+        if trigger_plan(start, task.trigger).plan is not None:
+            break
+    else:
+        raise WorldtestError(f"{env}: no hidden prefix in {CD_PREFIX_TRIES} tries leaves the "
+                             "CD trigger reachable by search")
     made = task.model_copy(update={"seed": seed, "version": TASK_VERSION,
                                    "prefix": [event_text(e) for e in prefix]})
     made._path = task.path

@@ -53,6 +53,11 @@ CYCLE = """(program
 """
 
 
+
+NO_SOURCES = "imported from the reference harness layout by hand (weak test options)"
+"""Hand-made weak MFP options have no recorded sources, as an imported task's (the models
+accept that only for imported tasks)."""
+
 def _goal(rows: list[str]) -> tuple[np.ndarray, np.ndarray]:
     goal = from_letters(rows)
     return goal, np.ones_like(goal)
@@ -278,7 +283,7 @@ def _mfp_for(scorer: str, rng: np.random.Generator) -> MfpTask:
                 continue
         options = [truth] + pick
         assert expected_score(score(options), 0) == 1.0
-        return MfpTask(id="w/mfp", env="w", seed=1, derived_by="tests", actions=actions,
+        return MfpTask(id="w/mfp", env="w", seed=1, derived_by=NO_SOURCES, actions=actions,
                        frames=shown, mask=mask, options=options, answer=0)
     raise AssertionError(f"no weak MFP task found for {scorer}")
 
@@ -309,7 +314,7 @@ def test_the_battery_check_fails_a_weak_suite(tmp_path):
         like_before[i][0, 0] = colour  # one cell off the last unmasked patch, never the truth
     options = like_before[:3] + [truth] + like_before[3:]
     shown = [f if i < 2 else mask.apply(f) for i, f in enumerate(frames)]
-    mfp = MfpTask(id="w/mfp", env="w", seed=1, derived_by="tests", actions=["right"] * 3,
+    mfp = MfpTask(id="w/mfp", env="w", seed=1, derived_by=NO_SOURCES, actions=["right"] * 3,
                   frames=shown, mask=mask, options=options, answer=3)
     envs = {f"w{i}": {"tasks": [mfp.model_copy(update={"id": f"w{i}/mfp", "env": f"w{i}"}),
                                 _planning(f"w{i}", _dot_at(15, 8))], "k": 5} for i in range(3)}

@@ -82,7 +82,12 @@ class OracleAgent:
     def _planning(self, obs: Observation) -> str:
         if obs.first or self._sim is None:
             self._sim = self._sync_start(obs.frame)
-            self._plan = self._search(self._sim, obs)
+            # The task's witness plan reaches the goal from the task's start; search only when
+            # the test started elsewhere (another seed) or the world leaves the plan.
+            at_start = np.array_equal(frame_of(start_world(
+                self._program, self._task.seed, self._task.prefix_events())), obs.frame)
+            self._plan = ([parse_action(t).event for t in self._task.plan] if at_start
+                          else self._search(self._sim, obs))
         elif not np.array_equal(frame_of(self._sim), obs.frame):
             self._plan = self._search(self._sim, obs)
         if not self._plan:

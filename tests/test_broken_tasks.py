@@ -70,11 +70,12 @@ def test_mfp_unplausible_distractor(suite):
 
 
 def test_planning_plan_longer_than_needed(suite):
+    # lamp's plan is proven shortest (no lower_bound), so a longer one is caught by search.
     def change(d):
         d["plan"] = d["plan"] + ["noop"]
         d["optimal_actions"] += 1
-    edit(suite / "tasks/gravity/planning.json", change)
-    found = problems(suite, "gravity", "planning")
+    edit(suite / "tasks/lamp/planning.json", change)
+    found = problems(suite, "lamp", "planning")
     assert any(p.startswith("plan: meets the goal after") for p in found)
     assert any(p.startswith("optimal_actions: a plan of") for p in found)
 
@@ -215,8 +216,8 @@ def test_mfp_rule_perturbation_that_no_longer_matches_the_program(suite):
     def change(d):
         i = next(i for i, s in enumerate(d["option_sources"]) if s["kind"] == "perturbed")
         d["option_sources"][i]["line"] += 1
-    edit(suite / "tasks/gravity/mfp.json", change)
-    found = problems(suite, "gravity", "mfp")
+    edit(suite / "tasks/lamp/mfp.json", change)
+    found = problems(suite, "lamp", "mfp")
     assert any(p.startswith("option_sources.") and "expected the literal" in p for p in found)
 
 

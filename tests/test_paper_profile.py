@@ -59,7 +59,7 @@ def _mfp() -> MfpTask:
     options = [np.full((1, 1), v, dtype=np.uint8) for v in (4, 5, 6, 7, 8, 9)]
     return MfpTask(id="w/mfp", env="w", seed=0, actions=["noop"] * 3, frames=frames,
                    mask=MfpMask(x=0, y=0, width=1, height=1, from_frame=3), options=options,
-                   answer=0)
+                   answer=0, derived_by="imported from the reference harness (test recording)")
 
 
 def test_mfp_rewind_as_the_reference_offers_it() -> None:

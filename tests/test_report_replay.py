@@ -195,10 +195,12 @@ def test_mfp_gif_ends_on_the_truth_outlined(suite, episodes, tmp_path):
 
 def test_cd_first_change_finds_the_cells_the_wrong_program_changed(suite, episodes):
     rp = replay(episodes[3], suite)  # the oracle on lamp/cd
-    k, cells = cd_first_change(rp.phase.seen, suite.program("lamp"), rp.phase.env.seed)
+    k, cells = cd_first_change(rp.phase.seen, suite.program("lamp"), rp.phase.env.seed,
+                               rp.phase.env.prefix)
     trigger = episodes[3].outcome["trigger_time"]
     assert k in (trigger - 1, trigger) and cells.any()
-    assert not cd_first_change(rp.phase.seen[:k], suite.program("lamp"), rp.phase.env.seed)
+    assert not cd_first_change(rp.phase.seen[:k], suite.program("lamp"), rp.phase.env.seed,
+                               rp.phase.env.prefix)
     thumbs = dict(thumbnails(rp, program=suite.program("lamp")))
     title = f"first change: frame {k}, {int(cells.sum())} cell(s) outlined"
     png = Image.open(io.BytesIO(base64.b64decode(thumbs[title].split(",", 1)[1])))

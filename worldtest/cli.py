@@ -68,6 +68,8 @@ MAX_SEEDS = 10_000
 
 def _seed_list(text: str) -> list[int]:
     """``--seeds``: comma-separated seeds and inclusive ranges, ``1-5``, ``1,3,7``, ``1-3,10``."""
+    import argparse
+
     seeds: list[int] = []
     for part in text.split(","):
         low, dash, high = part.strip().partition("-")

@@ -457,7 +457,9 @@ def estimate(config: RunConfig) -> list[AgentEstimate]:
         for job in todo:
             tpa = job.settings.ticks_per_action
             if (job.env, tpa) not in samples:
-                samples[job.env, tpa] = _sample_frames(suite.program(job.env), config.seed, tpa)
+                samples[job.env, tpa] = _sample_frames(
+                    suite.program(job.env), config.episode_seed, tpa
+                )
             rows.append(estimate_episode(agent, job.settings, samples[job.env, tpa],
                                          job.task.family))  # fmt: skip
         priced = agent.prices is not None

@@ -252,15 +252,33 @@ def gif_name(record: EpisodeRecord, label: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", stem)[:80] + f"-{tag}.gif"
 
 
-def _gif_palette() -> Image.Image:
-    """One fixed palette for every GIF frame: the colours, their grid-line shades (edges 75%,
-    corners 56.25%, as :func:`upscale` draws them), greys for the caption."""
+def _gif_colours() -> list[tuple[int, int, int]]:
+    """The fixed GIF palette's colours: the colours, their grid-line shades (edges 75%, corners
+    56.25%, as :func:`upscale` draws them), the outline, greys for the caption."""
     base = [RGB[name] for name in COLOURS]
     colours = [*base, *(tuple(int(v * f) for v in c) for f in (0.75, 0.5625) for c in base)]
-    colours += [(v, v, v) for v in range(0, 256, 32)] + [(255, 255, 255)]
+    colours += [OUTLINE] + [(v, v, v) for v in range(0, 256, 32)] + [(255, 255, 255)]
+    return [tuple(int(v) for v in c) for c in colours]
+
+
+def _gif_palette() -> Image.Image:
+    """One fixed palette for every GIF frame (:func:`_gif_colours`)."""
     image = Image.new("P", (1, 1))
-    image.putpalette([v for c in colours for v in c])
+    image.putpalette([v for c in _gif_colours() for v in c])
     return image
+
+
+def _exact_indices(rgb: np.ndarray, approx: np.ndarray) -> np.ndarray:
+    """Palette indices of ``rgb`` (``uint8`` (H, W, 3)) where its colour is in the GIF palette
+    exactly, else ``approx``'s: Pillow's palette mapping is approximate for close colours."""
+    colours = np.array(_gif_colours(), dtype=np.int64)
+    codes = (colours[:, 0] << 16) | (colours[:, 1] << 8) | colours[:, 2]
+    order = np.argsort(codes, kind="stable")
+    pixels = rgb.astype(np.int64)
+    wanted = (pixels[..., 0] << 16) | (pixels[..., 1] << 8) | pixels[..., 2]
+    at = np.clip(np.searchsorted(codes[order], wanted), 0, len(codes) - 1)
+    found = codes[order][at] == wanted
+    return np.where(found, order[at], approx).astype(np.uint8)
 
 
 def _captioned(
@@ -284,7 +302,10 @@ def _captioned(
     ImageDraw.Draw(image).multiline_text(
         (2, body.height + 1), text, fill=(0, 0, 0), font=font, spacing=1
     )
-    return image.quantize(palette=palette, dither=Image.Dither.NONE)
+    quantized = image.quantize(palette=palette, dither=Image.Dither.NONE)
+    exact = Image.fromarray(_exact_indices(np.asarray(image), np.asarray(quantized)), "P")
+    exact.putpalette(quantized.getpalette())
+    return exact
 
 
 def _ending(rp: Replay) -> tuple[np.ndarray, str, np.ndarray | None] | None:

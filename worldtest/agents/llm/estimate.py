@@ -80,7 +80,7 @@ def _sizes(
     frame = samples[0][0].grid
     g = int(frame.shape[0])
     rng = np.random.default_rng(0)
-    start = EpisodeStart("estimate", family, g, 1, settings, rng)  # type: ignore[arg-type]
+    start = EpisodeStart("estimate", g, 1, settings, rng)
     offered = list(INTERACTION_TEMPLATES)
 
     def tokens(obs: Observation, intro: str = "") -> int:

@@ -27,6 +27,7 @@ def test_every_environment_ships_three_tasks():
             assert task.env == env and task.family == family and task.seed != 0
 
 
+@pytest.mark.slow  # every check and the oracle on all 129 tasks: minutes (CI runs it)
 @pytest.mark.parametrize("env", ENVS)
 @pytest.mark.parametrize("family", FAMILIES)
 def test_shipped_task_is_sound(env, family):

@@ -175,6 +175,7 @@ def test_more_cells_than_the_limit_is_a_runaway_at_render(monkeypatch):
     assert "render of a" in e.value.context[-1]
 
 
+@pytest.mark.slow  # recursion to the interpreter's limit: a minute on a loaded machine
 def test_endless_recursion_is_a_runaway():
     err = _fails(HEAD + "  (= loop (fn (k) (loop (+ k 1))))\n  (on true (= x (loop 0))))")
     assert err.kind == "runaway"

@@ -35,11 +35,11 @@ truth is among ``k`` options tied for the best similarity, else 0.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-__all__ = ["BASELINES", "MFP_SCORERS", "border_similarity", "persistence_similarity",
+__all__ = ["MFP_SCORERS", "border_similarity", "persistence_similarity",
            "expected_score", "mfp_expected_scores", "option_scores", "suite_scores",
            "open_loop_sequences", "N_RANDOM_SEQUENCES", "SIMILARITY_LIMIT", "GreedyGoalChaser",
            "greedy_goal_policy", "GREEDY_SEEDS", "planning_battery", "run_member",
@@ -246,24 +246,6 @@ def extra_expected_scores(task: Any) -> dict[str, float]:
     scores = extra_option_scores(list(task.frames), (m.x, m.y, m.width, m.height),
                                  m.from_frame, list(task.options))
     return {name: expected_score(scores[name], task.answer) for name in EXTRA_SCORERS}
-
-
-def _border(task: Any) -> list[int]:
-    m = task.mask
-    rect = (m.x, m.y, m.width, m.height)
-    return [border_similarity(task.frames[-1], rect, o) for o in task.options]
-
-
-def _persistence(task: Any) -> list[int]:
-    m = task.mask
-    rect = (m.x, m.y, m.width, m.height)
-    before = task.frames[max(m.from_frame - 1, 0)]
-    return [persistence_similarity(before, rect, o) for o in task.options]
-
-
-BASELINES: dict[str, Callable[[Any], list[int]]] = {"border": _border,
-                                                     "persistence": _persistence}
-"""Each baseline's similarities of the six options of an :class:`MfpTask`."""
 
 
 def suite_scores(tasks: list[Any]) -> dict[str, float]:

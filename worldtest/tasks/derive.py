@@ -35,7 +35,7 @@ import math
 import re
 import zlib
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 

@@ -92,12 +92,26 @@ def test_cd_trigger_off_by_some_ticks(suite):
          lambda d: d.update(trigger="(& (clicked button) (== presses 0))"))
     found = problems(suite, "lamp", "cd")
     # Along the hidden prefix too the programs differ without the trigger holding.
-    assert found and all(p.startswith(("trigger:", "prefix:")) for p in found)
+    # The task's witness fired the old trigger; the new one it never fires.
+    assert found and all(p.startswith(("trigger:", "prefix:", "witness:")) for p in found)
     assert any(p.startswith("trigger:") and "first differ at frame" in p for p in found)
 
 
+def test_cd_witness_that_never_fires_the_trigger(suite):
+    edit(suite / "tasks/lamp/cd.json", lambda d: d.update(witness=["noop"]))
+    assert problems(suite, "lamp", "cd") == [
+        "witness: the task's witness (1 action) never fires the trigger"]
+
+
+def test_cd_witness_that_is_not_an_action_names_the_field(suite):
+    edit(suite / "tasks/lamp/cd.json", lambda d: d.update(witness=["noop", "jump"]))
+    found = problems(suite, "lamp", "cd")
+    assert len(found) == 1 and "witness.1" in found[0]
+
+
 def test_cd_trigger_that_never_fires(suite):
-    edit(suite / "tasks/lamp/cd.json", lambda d: d.update(trigger="false"))
+    # Without a witness (as in imported tasks) the validator searches for a firing plan.
+    edit(suite / "tasks/lamp/cd.json", lambda d: (d.update(trigger="false"), d.pop("witness")))
     assert any(p.startswith("trigger: no plan of at most") for p in problems(suite, "lamp", "cd"))
 
 

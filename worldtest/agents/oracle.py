@@ -9,10 +9,11 @@ the leaderboard its ceiling. It skips the interaction phase (``go-to-test`` at o
   state (``worldtest.search``), then executes the plan while simulating the program in
   lock-step; if the observed frames ever differ from the simulation it searches again from the
   simulated state, and as a last resort follows the task's validated witness plan;
-- CD: runs the true program in lock-step with what it observes; to provoke the change it
-  searches the shortest action sequence after which the true and the wrong program's frames
-  differ (it is handed the task, so the wrong program too), plays it, and claims the first frame
-  that differs from its simulation of the true program.
+- CD: runs the true program in lock-step with what it observes; to provoke the change it plays
+  the task's validated witness (a plan that fires the trigger) or, for a task without one or a
+  test started from another seed, searches the shortest action sequence after which the true and
+  the wrong program's frames differ (it is handed the task, so the wrong program too); it claims
+  the first frame that differs from its simulation of the true program.
 """
 
 from __future__ import annotations
@@ -125,11 +126,16 @@ class OracleAgent:
         if obs.first:
             prefix = self._task.prefix_events()
             self._sim = self._sync_start(obs.frame)
-            wrong = load_program(str(self._task.wrong_program_path()))
-            found = diverge_search(self._sim.copy(),
-                                   start_world(wrong, self._sim.seed, prefix),
-                                   max_depth=min(obs.remaining - 3, 60), max_nodes=_MAX_NODES)
-            self._plan = list(found.plan or [])
+            witness = self._task.witness_events()
+            if witness is not None and self._sim.seed == self._task.seed:
+                self._plan = witness  # validated: the change shows on it
+            else:
+                wrong = load_program(str(self._task.wrong_program_path()))
+                found = diverge_search(self._sim.copy(),
+                                       start_world(wrong, self._sim.seed, prefix),
+                                       max_depth=min(obs.remaining - 3, 60),
+                                       max_nodes=_MAX_NODES)
+                self._plan = list(found.plan or [])
         if self._claimed:
             return "submit"
         if self._claim is None and not np.array_equal(frame_of(self._sim), obs.frame):

@@ -679,8 +679,8 @@ def _first_meeting(start: World, events: list[Event], test: Any) -> list[Event] 
 def derive_cd_start(env: str, program: Program, wrong: Program, task: CdTask) -> CdTask:
     """The hand-written CD ``task`` with derivation v3's test start: the task seed and a hidden
     prefix along which the trigger never holds (:func:`hidden_prefix`) and after which search
-    still finds a plan that fires it; everything written by hand (wrong program, trigger,
-    change) is kept.
+    still finds a plan that fires it (kept as the task's ``witness``); everything written by
+    hand (wrong program, trigger, change) is kept.
 
     Raises:
         WorldtestError: no such prefix was found.
@@ -692,13 +692,15 @@ def derive_cd_start(env: str, program: Program, wrong: Program, task: CdTask) ->
         # The change must stay findable from the test's start: a prefix that removes what
         # fires it (crystal: shattering the only crystal) is drawn again.
         start = start_world(wrong, seed, prefix, trigger=task.trigger)
-        if trigger_plan(start, task.trigger).plan is not None:
+        found = trigger_plan(start, task.trigger)
+        if found.plan is not None:
             break
     else:
         raise WorldtestError(f"{env}: no hidden prefix in {CD_PREFIX_TRIES} tries leaves the "
                              "CD trigger reachable by search")
     made = task.model_copy(update={"seed": seed, "version": TASK_VERSION,
-                                   "prefix": [event_text(e) for e in prefix]})
+                                   "prefix": [event_text(e) for e in prefix],
+                                   "witness": [event_text(e) for e in found.plan]})
     made._path = task.path
     return made
 

@@ -324,12 +324,29 @@ class CdTask(_TaskBase):
         trigger: Autumn boolean expression over the wrong program's state, true from the first
             tick at which the change is observable (outer parentheses optional).
         change: one line describing the one rule that was changed.
+        witness: a plan of test actions (canonical text) from the test's start after which the
+            trigger holds and the two programs' frames have differed (at T - 1 or T), found
+            by derivation and replayed by the validator: proof that the change can be
+            provoked, handed to privileged agents only (the oracle follows it). None for
+            imported reference tasks and tasks written before derivation v3's witness, whose
+            trigger the validator finds by search.
     """
 
     family: Literal["cd"] = "cd"
     wrong_program: str = Field(pattern=r"^[A-Za-z0-9_.-]+\.sexp$")
     trigger: str = Field(min_length=1)
     change: str = Field(min_length=1)
+    witness: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _check_witness(self) -> CdTask:
+        if self.witness is not None:
+            object.__setattr__(self, "witness", program_actions(self.witness, "witness", None))
+        return self
+
+    def witness_events(self) -> list[Any] | None:
+        """:attr:`witness` as interpreter events, or None."""
+        return None if self.witness is None else [parse_action(t).event for t in self.witness]
 
     @field_validator("change")
     @classmethod
@@ -414,6 +431,8 @@ def task_json(task: Task) -> str:
     data = task.model_dump(mode="json")
     if data.get("reference_optimal_actions", 0) is None:  # only imported tasks carry it
         del data["reference_optimal_actions"]
+    if data.get("witness", 0) is None:  # imported CD tasks have none
+        del data["witness"]
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -251,18 +251,27 @@ def _validate_cd(task: Any, program: Program, wrong: Program | None) -> list[Pro
                              "the hidden prefix: the change shows before the test starts"))
     except AutumnError as e:
         return p + [Problem(tid, "trigger", str(e).splitlines()[0])]
-    start = start_world(wrong, task.seed, prefix, trigger=task.trigger)
-    found = trigger_plan(start, task.trigger)
-    if found.plan is None:
-        p.append(Problem(tid, "trigger", "no plan of at most 40 actions fires it (search budget "
-                         f"{found.nodes} nodes)"))
-    else:
-        diff, T = cd_rollout(program, wrong, task.trigger, task.seed, found.plan, prefix)
-        if not _cd_sound(diff, T) or diff is None:
-            p.append(Problem(tid, "trigger", f"on the plan that fires it (T = {T}), the programs "
+    # The witness the task carries is replayed; a task without one (imported) is searched.
+    plan: list[Event] | None = task.witness_events()
+    if plan is None:
+        start = start_world(wrong, task.seed, prefix, trigger=task.trigger)
+        found = trigger_plan(start, task.trigger)
+        plan = found.plan
+        if plan is None:
+            p.append(Problem(tid, "trigger", "no plan of at most 40 actions fires it (search "
+                             f"budget {found.nodes} nodes)"))
+    if plan is not None:
+        diff, T = cd_rollout(program, wrong, task.trigger, task.seed, plan, prefix)
+        what = "the task's witness" if task.witness is not None else "the plan that fires it"
+        if T is None:
+            p.append(Problem(tid, "witness" if task.witness is not None else "trigger",
+                             f"{what} ({len(plan)} action{'s' * (len(plan) != 1)}) never "
+                             "fires the trigger"))
+        elif not _cd_sound(diff, T) or diff is None:
+            p.append(Problem(tid, "trigger", f"on {what} (T = {T}), the programs "
                              f"first differ at frame {diff}, not at T - 1 or T"))
     rng = np.random.default_rng(task.seed)
-    plan = found.plan or []
+    plan = plan or []
     for r in range(N_CD_ROLLOUTS):
         # Random rollouts from scratch (other seeds on odd r), and, on every third, a prefix of
         # the firing plan followed by random actions, to exercise the states around the change.

@@ -15,7 +15,6 @@ import random
 import re
 import subprocess
 import sys
-import textwrap
 import time
 from importlib.metadata import EntryPoint
 from pathlib import Path

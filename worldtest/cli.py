@@ -566,8 +566,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--agent",
         action="append",
         metavar="ID",
-        help="agent id, llm, or a preset: agents/NAME.toml or NAME "
-        "(repeatable; default: random and oracle)",
+        help="agent id (built-in or an installed entry point: `worldtest agents`), llm, or a "
+        "preset: agents/NAME.toml or NAME (repeatable; default: random and oracle)",
     )
     run.add_argument(
         "--env", action="append", metavar="NAME", help="environment (repeatable; default: all)"

@@ -95,5 +95,6 @@ def list_agents(load: bool = True) -> list[AgentListing]:
             if path.stem in taken:
                 status = f"shadowed by the {'built-in' if path.stem in AGENTS else 'entry point'} "\
                          f"{path.stem!r}: run it as {path}"
-            rows.append(AgentListing(path.stem, kind, target, str(path), status))  # type: ignore[arg-type]
+            rows.append(AgentListing(path.stem, kind, target, str(path),  # type: ignore[arg-type]
+                                     status))
     return rows

@@ -359,3 +359,36 @@ def test_check_agent_passes_the_built_in_agents() -> None:
         report = check_agent(lambda a=agent_id: make_agent(a))
         assert report.ok, report.table()
         assert json.dumps([c.status for c in report.checks]).count("pass") == 7
+
+
+def test_the_template_package_agent_passes_check_agent(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """examples/agent-package stays a correct template (its class, without installing it)."""
+    root = Path(__file__).resolve().parents[1] / "examples" / "agent-package"
+    monkeypatch.syspath_prepend(str(root / "src"))
+    from clicker_agent.agent import ClickerAgent
+
+    report = check_agent(lambda: ClickerAgent(p_click=0.9, reset_every=5))
+    assert report.ok, report.table()
+    preset = (root / "agents" / "clicker-busy.toml").read_text()
+    assert 'agent = "clicker"' in preset  # the entry point of its pyproject
+    copy = tmp_path / "clicker-busy.toml"  # not installed here: name the class instead
+    copy.write_text(preset.replace('agent = "clicker"',
+                                   'class = "clicker_agent.agent:ClickerAgent"'))
+    agent = make_agent(str(copy))
+    assert (agent.id, agent.p_click, agent.reset_every) == ("clicker-busy", 0.9, 40)
+
+
+def test_a_short_preset_id_in_the_agents_folder(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "agents").mkdir()
+    (tmp_path / "agents" / "rr.toml").write_text('agent = "random"\ndescription = "r"\n')
+    (tmp_path / "agents" / "random.toml").write_text('agent = "oracle"\n')
+    monkeypatch.chdir(tmp_path)
+    assert make_agent("rr").id == "rr"
+    assert type(make_agent("random")) is RandomAgent  # the built-in id comes first
+    rows = {r.id: r for r in list_agents()}
+    assert (rows["rr"].kind, rows["rr"].target, rows["rr"].status) == ("preset", "random", "ok")
+    assert "shadowed by the built-in 'random'" in [r for r in list_agents()
+                                                   if r.kind == "preset"
+                                                   and r.id == "random"][0].status

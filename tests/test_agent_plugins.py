@@ -389,6 +389,7 @@ def test_a_short_preset_id_in_the_agents_folder(tmp_path: Path,
     assert type(make_agent("random")) is RandomAgent  # the built-in id comes first
     rows = {r.id: r for r in list_agents()}
     assert (rows["rr"].kind, rows["rr"].target, rows["rr"].status) == ("preset", "random", "ok")
+    assert rows["rr"].description == "r"
     assert "shadowed by the built-in 'random'" in [r for r in list_agents()
                                                    if r.kind == "preset"
                                                    and r.id == "random"][0].status

@@ -508,6 +508,8 @@ def _cmd_agents(args: argparse.Namespace) -> int:
     print(f"{'id':<{widths[0]}}  {'kind':<{widths[1]}}  {'class / model':<{widths[2]}}  source")
     for r, (id_, kind, target, source) in zip(rows, cells, strict=True):
         print(f"{id_:<{widths[0]}}  {kind:<{widths[1]}}  {target:<{widths[2]}}  {source}")
+        if r.description:
+            print(f"    {r.description}")
         if r.status not in ("ok", "not loaded"):
             print(f"    {r.status}")
     return 0

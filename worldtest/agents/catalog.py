@@ -27,8 +27,9 @@ class AgentListing:
         target: ``"module:Class"`` for built-ins, entry points and class presets; the agent id
             for an ``agent = ...`` preset; ``provider model`` for a model preset.
         source: ``worldtest``, the distribution (``"mypkg 0.1"``) or the preset file.
-        status: ``"ok"``, ``"not loaded"`` (``load=False``), ``"shadowed"`` (a preset whose
-            short id an earlier kind takes: give its path), or the error.
+        status: ``"ok"``, ``"not loaded"`` (``load=False``), ``"shadowed ..."`` (a preset
+            whose short id an earlier kind takes: give its path), or the error.
+        description: a preset's ``description`` (else empty).
     """
 
     id: str
@@ -36,6 +37,7 @@ class AgentListing:
     target: str
     source: str
     status: str
+    description: str = ""
 
 
 def list_agents(load: bool = True) -> list[AgentListing]:
@@ -77,7 +79,7 @@ def list_agents(load: bool = True) -> list[AgentListing]:
             if path.stem in seen:  # ./agents first, as find_preset looks
                 continue
             seen.add(path.stem)
-            kind, target, status = "preset", "?", "not loaded"
+            kind, target, status, description = "preset", "?", "not loaded", ""
             try:
                 data = read_preset_table(path)
                 if preset_kind(data, path) == "llm":
@@ -87,6 +89,7 @@ def list_agents(load: bool = True) -> list[AgentListing]:
                         load_preset(path)
                 else:
                     target = str(data.get("class") or data.get("agent") or "?")
+                    description = str(data.get("description", ""))
                     if load:
                         load_agent_preset(path)
                 status = "ok" if load else status
@@ -96,5 +99,5 @@ def list_agents(load: bool = True) -> list[AgentListing]:
                 status = f"shadowed by the {'built-in' if path.stem in AGENTS else 'entry point'} "\
                          f"{path.stem!r}: run it as {path}"
             rows.append(AgentListing(path.stem, kind, target, str(path),  # type: ignore[arg-type]
-                                     status))
+                                     status, description))
     return rows

@@ -490,6 +490,45 @@ def _cmd_download(args: argparse.Namespace) -> int:
     return 1 if report.not_imported else 0
 
 
+def _cmd_agents(args: argparse.Namespace) -> int:
+    from worldtest.agents.catalog import list_agents
+
+    rows = list_agents(load=not args.no_load)
+
+    def shown(source: str) -> str:  # a preset file relative to here when it is below
+        try:
+            return str(Path(source).resolve().relative_to(Path.cwd()))
+        except ValueError:
+            return source
+
+    cells = [(r.id, r.kind, r.target, shown(r.source) if r.kind.endswith("preset") else r.source)
+             for r in rows]  # fmt: skip
+    widths = [max(len(c[i]) for c in [("id", "kind", "class / model", "source"), *cells])
+              for i in range(3)]  # fmt: skip
+    print(f"{'id':<{widths[0]}}  {'kind':<{widths[1]}}  {'class / model':<{widths[2]}}  source")
+    for r, (id_, kind, target, source) in zip(rows, cells, strict=True):
+        print(f"{id_:<{widths[0]}}  {kind:<{widths[1]}}  {target:<{widths[2]}}  {source}")
+        if r.description:
+            print(f"    {r.description}")
+        if r.status not in ("ok", "not loaded"):
+            print(f"    {r.status}")
+    return 0
+
+
+def _cmd_check_agent(args: argparse.Namespace) -> int:
+    from worldtest.agent_check import check_agent
+    from worldtest.agents import make_agent
+    from worldtest.suite import Suite
+
+    make_agent(args.agent)  # a bad id or preset is a usage error, before any episode
+    report = check_agent(lambda: make_agent(args.agent),
+                         suite=Suite(Path(args.suite) if args.suite else None), env=args.env,
+                         families=args.family or FAMILIES, seeds=(args.seed, args.seed + 1),
+                         budget=args.budget, horizon=args.horizon)  # fmt: skip
+    print(report.table())
+    return 0 if report.ok else 1
+
+
 # ----------------------------------------------------------------------------- parser
 
 
@@ -529,8 +568,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--agent",
         action="append",
         metavar="ID",
-        help="agent id, llm, or a preset: agents/NAME.toml or NAME "
-        "(repeatable; default: random and oracle)",
+        help="agent id (built-in or an installed entry point: `worldtest agents`), llm, or a "
+        "preset: agents/NAME.toml or NAME (repeatable; default: random and oracle)",
     )
     run.add_argument(
         "--env", action="append", metavar="NAME", help="environment (repeatable; default: all)"
@@ -760,6 +799,26 @@ def build_parser() -> argparse.ArgumentParser:
                            "AutumnBench bucket)")
     down.add_argument("--no-progress", action="store_true", help="no progress bar")
     down.set_defaults(func=_cmd_download)
+
+    agents = sub.add_parser("agents", help="list the agents: built-in, installed entry points "
+                            "(group worldtest.agents) and presets, with their source")
+    agents.add_argument("--no-load", action="store_true",
+                        help="do not import entry points or read presets (no status)")
+    agents.set_defaults(func=_cmd_agents)
+    chk = sub.add_parser("check-agent", help="check that an agent sends legal actions, is seeded "
+                         "and resets (a few short episodes; exit status 1 on a failure)")
+    chk.add_argument("agent", metavar="ID", help="agent id, entry point, preset or module:Class")
+    chk.add_argument("--env", metavar="NAME", help="environment (default: lamp)")
+    chk.add_argument("--family", action="append", choices=FAMILIES,
+                     help="task family (repeatable; default: all three)")
+    chk.add_argument("--seed", type=int, default=0,
+                     help="first episode seed; the next one is used too (default 0)")
+    chk.add_argument("--budget", type=_non_negative, default=24, metavar="N",
+                     help="interaction-phase budget in actions (default 24)")
+    chk.add_argument("--horizon", type=_positive, default=40, metavar="N",
+                     help="test-phase horizon in actions (default 40)")
+    chk.add_argument("--suite", metavar="DIR", help="folder holding environments/ and tasks/")
+    chk.set_defaults(func=_cmd_check_agent)
     return parser
 
 

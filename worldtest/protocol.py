@@ -451,6 +451,7 @@ class Episode:
             duration_s=time.perf_counter() - self._t0,
             usage=agent_usage(agent),
             transcript=agent_transcript(agent),
+            agent_config=getattr(agent, "agent_config", None),  # presets, entry points
         )  # fmt: skip
 
 

@@ -107,6 +107,9 @@ class EpisodeRecord(BaseModel):
         transcript: model agents only (else None, and left out of the JSON line): the exact
             messages sent and the replies received, per call; versioned by its own
             ``transcript["version"]`` (``worldtest.agents.llm.transcript``).
+        agent_config: agents made from a preset or an entry point (else None, and left out of
+            the JSON line): the class (``"module:Class"``) and options that ran, the preset
+            and its file, the entry point and its distribution (``worldtest.agents.presets``).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -137,6 +140,7 @@ class EpisodeRecord(BaseModel):
     usage: dict[str, Any] = Field(default_factory=dict)
     suite: str | None = None
     transcript: dict[str, Any] | None = None
+    agent_config: dict[str, Any] | None = None
 
 
 def episode_key(
@@ -342,7 +346,8 @@ class ResultsStore:
         """
         # A record without a transcript is written without the key, as before the field existed.
         drop = ({"transcript"} if record.transcript is None else set()) | \
-            ({"suite"} if record.suite is None else set())
+            ({"suite"} if record.suite is None else set()) | \
+            ({"agent_config"} if record.agent_config is None else set())
         line = record.model_dump_json(exclude=drop).encode("utf-8") + b"\n"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

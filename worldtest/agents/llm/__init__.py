@@ -90,7 +90,7 @@ def llm_preset(
     **_: Any,
 ) -> Any:
     """The :class:`~.preset.Preset` of a model agent id (no API key needed), or None when the
-    id is not a model agent. Arguments as :func:`make_llm_agent` (others are ignored).
+    id is not a model agent (an entry point's id, a preset of kind ``agent``, another id). Arguments as :func:`make_llm_agent` (others are ignored).
 
     Raises:
         ConfigError: as :func:`make_llm_agent`, but for the API key.
@@ -100,8 +100,13 @@ def llm_preset(
     if agent_id == "llm":
         preset = Preset.from_flags(provider, model, base_url, api_key_env)
     else:
+        from worldtest.agents.plugins import entry_point_agents
+        from worldtest.agents.presets import preset_kind, read_preset_table
+
         path = find_preset(agent_id)
-        if path is None:
-            return None
+        if path is None or any(e.id == agent_id for e in entry_point_agents()):
+            return None  # not a model agent, or an installed agent's id (found first)
+        if preset_kind(read_preset_table(path), path) != "llm":
+            return None  # a preset of another kind (worldtest.agents.presets)
         preset = load_preset(path)
     return preset.with_prices(input_price, output_price)

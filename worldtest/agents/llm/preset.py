@@ -5,6 +5,7 @@ API key (never the key itself), the sampling settings, the context policy, the r
 and the prices. The preset's id is its file stem: ``agents/gpt-4.1.toml`` is the agent
 ``gpt-4.1``. Format (every table but the top level is optional; defaults shown)::
 
+    kind = "llm"                             # optional (worldtest.agents.presets)
     provider = "openai"                      # openai | anthropic | gemini
     model = "gpt-4.1-2025-04-14"
     base_url = "https://api.openai.com/v1"   # default: the provider's public endpoint
@@ -349,6 +350,8 @@ def load_preset(path: str | os.PathLike[str]) -> Preset:
         raise ConfigError(f"{path}: not valid TOML: {err}") from None
     if "id" in data or "source" in data:
         raise ConfigError(f"{path}: field 'id': a preset's id is its file name ({path.stem!r})")
+    if data.get("kind", "llm") == "llm":  # the kind (worldtest.agents.presets) may be said
+        data.pop("kind", None)
     return _validate({**data, "id": path.stem, "source": str(path)}, str(path))
 
 

@@ -3,7 +3,7 @@
 Run by hand: ``python benchmarks/llm_throughput.py [--latency S] [--concurrency N]
 [--presets P] [--budget B] [--horizon H] [--ticks-per-action T]``.
 
-The fake provider (``worldtest.agents.llm.fakeserver``, policy ``noop``) runs in its own process
+The fake provider (``tests/fakeserver.py``, policy ``noop``) runs in its own process
 and answers every call after ``latency`` seconds. Measured in this run:
 
 1. **baselines**: bare posts of a small body, ``concurrency`` workers, as many calls as the
@@ -50,7 +50,7 @@ from worldtest.runner import RunConfig, run
 
 def start_server(latency: float) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "worldtest.agents.llm.fakeserver", "--port", "0",
+        [sys.executable, str(ROOT / "tests" / "fakeserver.py"), "--port", "0",
          "--latency", str(latency), "--policy", "noop"],
         stdout=subprocess.PIPE, text=True, cwd=ROOT,
     )  # fmt: skip

@@ -1,6 +1,6 @@
 """Shared pieces of the model-agent tests: the fake server, presets, and one-episode runs.
 
-Every test talks to a real HTTP server on 127.0.0.1 (``worldtest.agents.llm.fakeserver``),
+Every test talks to a real HTTP server on 127.0.0.1 (``tests/fakeserver.py``),
 never to the network. Timeouts and backoffs are a fraction of a second.
 """
 
@@ -13,7 +13,7 @@ import numpy as np
 from tiny_suite import make_suite
 
 from worldtest.agents.llm.agent import LlmAgent
-from worldtest.agents.llm.fakeserver import FakeServer
+from fakeserver import FakeServer
 from worldtest.agents.llm.preset import Preset
 from worldtest.env import Suite
 from worldtest.protocol import Settings, run_episode

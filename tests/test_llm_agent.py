@@ -25,7 +25,7 @@ from llm_helpers import (
 
 from worldtest.agents.llm.agent import LlmAgent
 from worldtest.agents.llm.conversation import TRANSCRIPT_VERSION
-from worldtest.agents.llm.fakeserver import FakeServer
+from fakeserver import FakeServer
 from worldtest.agents.llm.providers import build_request
 from worldtest.protocol import Settings
 from worldtest.results import ResultsStore

@@ -17,7 +17,7 @@ from worldtest.agents.llm.conversation import (
     cap_reply,
     estimate_tokens,
 )
-from worldtest.agents.llm.fakeserver import FakeServer
+from fakeserver import FakeServer
 from worldtest.agents.llm.render import png
 from worldtest.errors import ConfigError
 from worldtest.protocol import Settings

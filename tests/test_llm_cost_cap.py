@@ -14,7 +14,7 @@ from tiny_suite import make_suite
 
 from worldtest import cli
 from worldtest.agents.llm.budget import CostCapReached, Ledger, cost_usd, worst_usd
-from worldtest.agents.llm.fakeserver import FakeServer
+from fakeserver import FakeServer
 from worldtest.agents.llm.preset import Prices
 from worldtest.results import ResultsStore
 from worldtest.runner import RunConfig, Spending, run

@@ -19,7 +19,7 @@ import pytest
 from llm_helpers import preset
 
 from worldtest.agents.llm.agent import LlmAgent
-from worldtest.agents.llm.fakeserver import FakeServer
+from fakeserver import FakeServer
 from worldtest.protocol import Settings, run_episode
 from worldtest.suite import Suite
 from worldtest.tasks.reference import import_reference

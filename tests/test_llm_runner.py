@@ -17,7 +17,7 @@ from llm_helpers import tiny_suite, write_preset
 from tiny_suite import ScriptAgent, make_suite
 
 from worldtest import cli, runner
-from worldtest.agents.llm.fakeserver import FakeServer
+from fakeserver import FakeServer
 from worldtest.protocol import Episode, Settings, run_episode, run_episode_async
 from worldtest.results import ResultsStore
 from worldtest.runner import RunConfig, run

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from worldtest.agents.llm import transport
-from worldtest.agents.llm.fakeserver import FakeServer
+from fakeserver import FakeServer
 
 BODY = json.dumps({"model": "m", "messages": [{"role": "user", "content":
                   "Actions you may take now: noop, left"}]}).encode()  # fmt: skip

@@ -10,8 +10,9 @@
 - :mod:`.conversation`: the messages of an episode and the context policies;
 - :mod:`.parse`: the action out of a reply;
 - :mod:`.agent`: :class:`LlmAgent`, tying them together;
-- :mod:`.fakeserver`: a local server speaking the three APIs with scripted replies (tests,
-  benchmarks, trying the harness offline).
+
+A local server speaking the three APIs with scripted replies (for tests, benchmarks and trying
+the harness offline) is a test helper outside the package: ``tests/fakeserver.py``.
 
 Agent ids: ``llm`` (configured by ``--provider --model --base-url --api-key-env``), a preset
 file (``agents/NAME.toml``) or a preset's short id (``NAME``, looked up in ``./agents`` and the

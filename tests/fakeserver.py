@@ -23,7 +23,8 @@ message (``Actions you may take now: ...``; templates filled with 0), ``hash`` w
 action chosen by a hash of the request (deterministic), ``noop`` with ``<action>noop</action>``.
 Token counts are made up but deterministic: a quarter of the request's and the reply's bytes.
 
-Run it by hand: ``python -m worldtest.agents.llm.fakeserver --port 8765 --latency 0.2``, then
+Run it by hand: ``python tests/fakeserver.py --port 8765 --latency 0.2`` (from a checkout: it is a test
+helper, not part of the installed package), then
 ``worldtest run --agent llm --provider openai --model fake --base-url http://127.0.0.1:8765/v1
 --api-key-env ""``. ``--script FILE`` (a JSON list of the behaviours above) answers the first
 requests; ``--pad N`` puts N characters of scratchpad before every policy reply (a model that
@@ -314,7 +315,7 @@ async def _send(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m worldtest.agents.llm.fakeserver [--port N] [--latency S] [--policy P]
+    """``python tests/fakeserver.py [--port N] [--latency S] [--policy P]
     [--script FILE] [--pad N]``."""
     parser = argparse.ArgumentParser(description="a fake OpenAI/Anthropic/Gemini server")
     parser.add_argument("--port", type=int, default=8765)

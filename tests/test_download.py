@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,7 +22,8 @@ import pytest
 
 from worldtest.cli import main
 from worldtest.download import DEFAULT_BASE_URL, download_autumnbench, object_url
-from worldtest.errors import DownloadError
+from worldtest.errors import ConfigError, DownloadError
+from worldtest.tasks.reference import colour_map
 
 EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "reference_example"
 BUCKET = "test-bucket.example"
@@ -145,3 +147,15 @@ def test_bad_manifest_is_named(bucket: Bucket, tmp_path: Path) -> None:
     bucket.objects["manifest_public.json"] = b'{"tasks": []}'
     with pytest.raises(DownloadError, match="manifest_public.json.alt=media: not a manifest"):
         download_autumnbench(tmp_path / "dl", base_url=bucket.base_url, show_progress=False)
+
+
+def test_without_pyyaml_download_says_which_extra_before_fetching(
+        bucket: Bucket, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "yaml", None)  # what an install without the extra has
+    assert main(["download", "autumnbench", "--base-url", bucket.base_url, "--out",
+                 str(tmp_path / "dl"), "--no-progress"]) == 1
+    assert "pip install 'worldtest[reference]'" in capsys.readouterr().err
+    assert bucket.requests == []  # nothing fetched, nothing half-written
+    with pytest.raises(ConfigError, match=r"worldtest\[reference\]"):
+        colour_map(EXAMPLE / "color_dict.yaml")

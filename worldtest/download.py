@@ -139,13 +139,15 @@ def download_autumnbench(
     Raises:
         DownloadError: the server cannot be reached, a file is missing (the message names its
             URL), or the manifest or a prompt is not what the reference writes.
-        ConfigError, AutumnError: the import found a bad colour table or program.
+        ConfigError, AutumnError: the import found a bad colour table or program; PyYAML
+            is missing (the ``reference`` extra; checked before anything is fetched).
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from worldtest.tasks.reference import colour_table_text, import_reference
+    from worldtest.tasks.reference import colour_table_text, import_reference, require_yaml
 
+    require_yaml()
     root = Path(out)
     root.mkdir(parents=True, exist_ok=True)
     if not base_url.endswith("/"):

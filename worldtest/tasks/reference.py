@@ -62,7 +62,7 @@ from worldtest.errors import AutumnError, ConfigError, TaskFileError, WorldtestE
 from worldtest.palette import COLOURS, MASK, index_of
 
 __all__ = ["PLAN_DEPTH", "PLAN_NODES", "REFERENCE_SEED", "ImportReport", "ReferenceTask",
-           "colour_map", "colour_table_text", "import_reference", "reachable", "reference_tasks"]
+           "colour_map", "colour_table_text", "require_yaml", "import_reference", "reachable", "reference_tasks"]
 
 REFERENCE_SEED = 0
 """The reference harness's default seed (its ``conf/config.yaml``), recorded in every task."""
@@ -112,6 +112,21 @@ class ReferenceTask:
     data: dict[str, Any]
 
 
+def require_yaml() -> Any:
+    """The ``yaml`` module (PyYAML, the ``reference`` extra), which reads the reference
+    harness's ``color_dict.yaml``.
+
+    Raises:
+        ConfigError: PyYAML is not installed (says how to install it).
+    """
+    try:
+        import yaml
+    except ImportError:
+        raise ConfigError("reading the reference harness's colour table (color_dict.yaml) needs "
+                          "PyYAML: pip install 'worldtest[reference]'") from None
+    return yaml
+
+
 def colour_map(path: Path) -> np.ndarray:
     """Read ``color_dict.yaml`` (``INDEX: name`` lines) into reference index -> our index.
 
@@ -120,10 +135,10 @@ def colour_map(path: Path) -> np.ndarray:
         colour; index 0 maps to our mask (0) whatever its name.
 
     Raises:
-        ConfigError: unreadable or malformed file (e.g. ``name: index`` lines), or a colour
-            name our palette lacks (named).
+        ConfigError: unreadable or malformed file (e.g. ``name: index`` lines), a colour
+            name our palette lacks (named), or PyYAML missing (the ``reference`` extra).
     """
-    import yaml
+    yaml = require_yaml()
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -185,15 +185,16 @@ def test_report_gif_frames_keep_their_cells_and_caption_text_gets_no_worse():
         assert (error_new <= error_old).all()
 
 
-def test_play_window_pixels_are_what_pygame_scaled():
+def test_play_window_grid_is_the_upscaled_frame():
     pygame = pytest.importorskip("pygame")
+    from worldtest.human.widgets import draw_grid
+
+    frame = np.where(BOARD == 0, 5, BOARD).astype(np.uint8)  # no mask: its X is window-only
     for cell in (2, 7, 24):
-        old = pygame.transform.scale(
-            pygame.surfarray.make_surface(np.ascontiguousarray(to_rgb(BOARD).transpose(1, 0, 2))),
-            (BOARD.shape[1] * cell, BOARD.shape[0] * cell),
-        )
-        old_rgb = pygame.surfarray.array3d(old).transpose(1, 0, 2)
-        assert np.array_equal(render.upscale(BOARD, cell, edges=False), old_rgb)
+        surface = pygame.Surface((frame.shape[1] * cell, frame.shape[0] * cell))
+        draw_grid(surface, frame, (0, 0), cell, lines=False)
+        shown = pygame.surfarray.array3d(surface).transpose(1, 0, 2)
+        assert np.array_equal(shown, render.upscale(frame, cell, edges=False))
 
 
 # -- GIFs: one palette, exact colours -------------------------------------------------------
@@ -299,5 +300,5 @@ def test_render_is_a_low_layer():
     ours = {n for n in names if n.split(".")[0] == "worldtest"}
     assert ours == {"worldtest.errors", "worldtest.palette"}
     others = {n.split(".")[0] for n in names} - {"worldtest"}
-    assert others <= {"__future__", "base64", "io", "os", "collections", "pathlib", "numpy",
-                      "PIL"}
+    assert others <= {"__future__", "base64", "functools", "io", "os", "collections", "pathlib",
+                      "numpy", "PIL"}

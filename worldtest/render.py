@@ -19,6 +19,7 @@ This is a low layer: it imports numpy, Pillow, :mod:`worldtest.palette` and
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import os
 from collections.abc import Sequence
@@ -88,10 +89,27 @@ _APPROX = 40 * 3 + 1 + 8 + 1
 """Colours not in :data:`GIF_COLOURS` (anti-aliased caption text) map to the nearest of its
 first ``_APPROX`` entries (the palette, the edge shades, the outline and the greys)."""
 
-_CODES = np.array([(r << 16) | (g << 8) | b for r, g, b in GIF_COLOURS], dtype=np.int64)
-_ORDER = np.argsort(_CODES, kind="stable")  # equal colours: the lowest index first
-_SORTED = _CODES[_ORDER]
-_PALETTE = [v for colour in GIF_COLOURS for v in colour]
+
+def _codes(rgb: np.ndarray) -> np.ndarray:
+    """One ``uint32`` per pixel of ``uint8`` (..., 3) RGB: ``0xRRGGBB``."""
+    pixels = rgb.astype(np.uint32)
+    return (pixels[..., 0] << 16) | (pixels[..., 1] << 8) | pixels[..., 2]
+
+
+_CODES = _codes(np.array(GIF_COLOURS, dtype=np.uint8))
+
+
+@functools.cache
+def _lookup() -> np.ndarray:
+    """Colour code (``0xRRGGBB``) -> its first index in :data:`GIF_COLOURS`, 255 for a colour
+    not in it (the palette has 212): a 16 MiB table, built on the first GIF."""
+    table = np.full(1 << 24, 255, dtype=np.uint8)
+    for index in range(len(_CODES) - 1, -1, -1):  # backwards: a repeated colour's first wins
+        table[_CODES[index]] = index
+    return table
+
+
+_PALETTE = bytes(v for colour in GIF_COLOURS for v in colour)
 
 
 def _approx_palette() -> Image.Image:
@@ -170,11 +188,15 @@ def grid_lines(
     scale, out = _scale(scale), _image(rgb).copy()
     if not 0.0 <= weight <= 1.0:
         raise ConfigError(f"expected a line weight in 0..1, got {weight!r}")
-    line = np.zeros(out.shape[:2], dtype=bool)
-    line[::scale, :] = True
-    line[:, ::scale] = True
-    blend = out[line] * (1.0 - weight) + np.asarray(colour, dtype=np.float64) * weight
-    out[line] = np.floor(blend).astype(np.uint8)
+    ink = np.asarray(colour, dtype=np.float64) * weight
+
+    def blend(pixels: np.ndarray) -> np.ndarray:
+        return np.floor(pixels * (1.0 - weight) + ink).astype(np.uint8)
+
+    out[::scale] = blend(out[::scale])  # each cell's first row
+    columns = out[:, ::scale]  # a view: then each cell's first column, but its first row
+    rest = np.arange(out.shape[0]) % scale != 0
+    columns[rest] = blend(columns[rest])
     return out
 
 
@@ -268,11 +290,8 @@ def gif_image(rgb: np.ndarray) -> Image.Image:
         ValueError: ``rgb`` is not ``uint8`` (H, W, 3).
     """
     rgb = _image(rgb)
-    pixels = rgb.astype(np.int64)
-    wanted = (pixels[..., 0] << 16) | (pixels[..., 1] << 8) | pixels[..., 2]
-    at = np.clip(np.searchsorted(_SORTED, wanted), 0, len(_SORTED) - 1)
-    found = _SORTED[at] == wanted
-    indices = _ORDER[at].astype(np.uint8)
+    indices = _lookup()[_codes(rgb)]
+    found = indices != 255
     if not found.all():
         approx = Image.fromarray(rgb, "RGB").quantize(
             palette=_approx_palette(), dither=Image.Dither.NONE

@@ -180,17 +180,37 @@ def _grid_rgb(
 ) -> np.ndarray:
     """A grid as ``uint8`` RGB, ``cell`` pixels per cell: faint lines along each cell's top and
     left side, ``dim`` cells (H, W, 0/1) at a third of their colour without lines, the border of
-    the ``outline`` region (H, W, 0/1) in white, 2 pixels wide."""
-    plain = render.upscale(grid, cell, edges=False)
-    big = render.grid_lines(plain, cell, *_FAINT)
+    the ``outline`` region (H, W, 0/1) in white, 2 pixels wide. Read-only (cached: a replay
+    shows the same grid, and the same goal, for many frames in a row)."""
+
+    def key(a: np.ndarray | None) -> tuple[bytes, tuple[int, ...]] | None:
+        return None if a is None else (np.asarray(a, dtype=np.uint8).tobytes(), a.shape)
+
+    return _drawn(key(grid), cell, key(outline), key(dim))
+
+
+@functools.lru_cache(maxsize=16)
+def _drawn(
+    grid_key: tuple[bytes, tuple[int, ...]],
+    cell: int,
+    outline_key: tuple[bytes, tuple[int, ...]] | None,
+    dim_key: tuple[bytes, tuple[int, ...]] | None,
+) -> np.ndarray:
+    def array(key: tuple[bytes, tuple[int, ...]] | None) -> np.ndarray | None:
+        return None if key is None else np.frombuffer(key[0], np.uint8).reshape(key[1])
+
+    grid, outline, dim = array(grid_key), array(outline_key), array(dim_key)
+    big = render.grid_lines(render.upscale(grid, cell, edges=False), cell, *_FAINT)
     if dim is not None:
         dimmed = np.repeat(np.repeat(dim.astype(bool), cell, axis=0), cell, axis=1)
-        big[dimmed] = plain[dimmed] // 3
+        faded = render.upscale(render.to_rgb(grid) // 3, cell, edges=False)
+        np.copyto(big, faded, where=dimmed[..., None])
     if outline is not None:
         edge = np.repeat(np.repeat(outline.astype(bool), cell, 0), cell, 1)
         inner = np.zeros_like(edge)
         inner[2:-2, 2:-2] = edge[:-4, :-4] & edge[4:, 4:] & edge[:-4, 4:] & edge[4:, :-4]
-        big[edge & ~inner] = _WHITE
+        np.copyto(big, _WHITE, where=(edge & ~inner)[..., None])
+    big.flags.writeable = False
     return big
 
 
@@ -288,9 +308,10 @@ def write_gif(
     canvas[...] = render.WINDOW_BG
     padded = []
     for image in images:  # a planning test phase adds the goal: every frame that wide
-        framed = canvas.copy()
-        framed[: image.shape[0], : image.shape[1]] = image
-        padded.append(framed)
+        if image.shape != canvas.shape:
+            image, framed = canvas.copy(), image
+            image[: framed.shape[0], : framed.shape[1]] = framed
+        padded.append(image)
     return render.write_gif(padded, path, durations)
 
 

@@ -1,7 +1,7 @@
 """Drawing for the play window: the theme, text, buttons, a slider and the grid itself.
 
 A frame is data (``uint8`` palette indices, shape (H, W)); :func:`draw_grid` is its rendering
-in the window: the palette's RGB colours (drawn by :func:`worldtest.render.upscale`), faint cell
+in the window: the palette's RGB colours (:func:`worldtest.render.to_rgb`, scaled), faint cell
 lines, masked cells slategrey with an X (as the reference harness MARA draws them), and overlays
 (cells to dim, a region to outline, a clicked cell to ring). Everything here draws onto a
 ``pygame.Surface`` and returns the rectangles the screens use for hit-testing, so what is
@@ -216,8 +216,12 @@ def draw_grid(
         The :class:`GridView` (rect, cell size, shape) for hit-testing.
     """
     rows, cols = frame.shape
-    rgb = render.upscale(frame, cell, edges=False)  # (rows * cell, cols * cell, 3)
+    # The frame's colours from worldtest.render; pygame's nearest-neighbour scale gives the
+    # pixels of render.upscale(frame, cell, edges=False) (tests/test_render.py) at a tenth of
+    # its time, which matters at the window's frame rate.
+    rgb = render.to_rgb(frame)
     image = pygame.surfarray.make_surface(np.ascontiguousarray(rgb.transpose(1, 0, 2)))
+    image = pygame.transform.scale(image, (cols * cell, rows * cell))
     rect = surface.blit(image, topleft)
     if lines and cell >= 6:
         surface.blit(_line_overlay(rows, cols, cell), topleft)

@@ -10,7 +10,7 @@ from tiny_suite import make_suite
 
 from worldtest.cli import main
 from worldtest.gallery import gallery_markdown, rollout_frames, show, write_gallery
-from worldtest.report.media import upscale
+from worldtest.render import upscale
 from worldtest.suite import Suite
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -106,7 +106,12 @@ def test_gif_frames_show_the_grid_in_palette_colours(agent_records, tmp_path):
         assert tuple(image[y * 16 + 8, x * 16 + 8]) == RGB[COLOURS[grid[y, x]]]
     path = write_gif(replay, tmp_path / "ep.gif", speed=4)
     with Image.open(path) as gif:
-        assert gif.n_frames > 50 and gif.size == (image.shape[1], image.shape[0])
+        # every frame as wide as the test phase's: the grid, a gap of one cell, the goal
+        assert gif.n_frames > 50 and gif.size == (2 * image.shape[1] + 16, image.shape[0])
+        gif.seek(gif.n_frames - 1)
+        last = np.asarray(gif.convert("RGB"))
+    goal = RGB[COLOURS[replay.phase.task.goal[0, 0]]]  # the goal's top-left cell, beside the grid
+    assert tuple(last[8, 272 + 8]) in (goal, tuple(v // 3 for v in goal))  # dimmed if free
 
 
 def test_cli_replay_writes_a_gif_and_rejects_a_missing_episode(agent_records, tmp_path, capsys):

@@ -13,16 +13,8 @@ from worldtest.agents.random import RandomAgent
 from worldtest.protocol import Settings, digest, run_episode
 from worldtest.report.build import build_report
 from worldtest.report.html import render_html
-from worldtest.report.media import (
-    OUTLINE,
-    cd_first_change,
-    frame_scale,
-    outline_cells,
-    pick_episodes,
-    thumbnails,
-    upscale,
-    write_gif,
-)
+from worldtest.render import OUTLINE, frame_scale, outline_cells, upscale
+from worldtest.report.media import cd_first_change, pick_episodes, thumbnails, write_gif
 from worldtest.report.replay import ReplayError, replay
 from worldtest.suite import Suite
 

@@ -3,7 +3,7 @@
 - :func:`print_envs` lists every environment of a suite, sorted by name, with its metadata and
   which of its three tasks exist (a rich table): one line each, or in full with ``long``.
 - :func:`show` draws one environment: frame 0 as a PNG (each cell an ``scale`` x ``scale`` block
-  with a darker edge, :func:`worldtest.report.media.upscale`) and a short seeded rollout of the
+  with a darker edge, :func:`worldtest.render.upscale`) and a short seeded rollout of the
   rule-exercising policy (:func:`worldtest.tasks.derive.policy_event`) as an animated GIF.
 - :func:`write_gallery` regenerates ``environments/README.md`` and ``environments/gallery/``.
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
+from worldtest import render
 from worldtest.env import frame_of
 from worldtest.errors import ConfigError
 from worldtest.suite import FAMILIES, EnvSpec, Suite
@@ -151,23 +151,16 @@ def show(suite: Suite, env: str, out: Path | str, *, seed: int = GALLERY_SEED,
     Raises:
         ConfigError: unknown environment, or a file that cannot be written.
     """
-    # _gif_palette: the one fixed palette of every GIF worldtest writes
-    from worldtest.report.media import _gif_palette, upscale
-
     spec = suite.spec(env)
-    frames = rollout_frames(suite, env, seed, ticks)
+    frames = [render.upscale(f, scale) for f in rollout_frames(suite, env, seed, ticks)]
     out = Path(out)
     png, gif = out / f"{env}.png", out / f"{env}.gif"
-    palette = _gif_palette()
-    images = [Image.fromarray(upscale(f, scale), "RGB").quantize(
-        palette=palette, dither=Image.Dither.NONE) for f in frames]
-    durations = [max(20, round(1000 / spec.frame_rate))] * len(images)
+    durations = [max(20, round(1000 / spec.frame_rate))] * len(frames)
     durations[-1] = _LAST_MS
     try:
         out.mkdir(parents=True, exist_ok=True)
-        Image.fromarray(upscale(frames[0], scale), "RGB").save(png, format="PNG", optimize=True)
-        images[0].save(gif, format="GIF", save_all=True, append_images=images[1:],
-                       duration=durations, loop=0, optimize=False)
+        render.save_png(frames[0], png)
+        render.write_gif(frames, gif, durations)
     except OSError as err:
         raise ConfigError(f"{out}: cannot write the pictures of {env}: {err}") from None
     return png, gif

@@ -4,7 +4,7 @@ The window player (:class:`ReplayScreen`) plays the frames at the program's FRAM
 speed factor: Space pauses and resumes, Left/Right step one frame (and pause), Up/Down double or
 halve the speed (1/8x to 16x), Home goes back to the start, the slider scrubs, Escape or
 closing the window ends it. The planning goal is drawn beside the grid, with its constrained
-cells outlined. :func:`write_gif` renders the same frames with Pillow, no window.
+cells outlined. :func:`write_gif` draws the same frames with :mod:`worldtest.render`, no window.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pygame
 
+from worldtest import render
 from worldtest.replay import Replay, ReplayFrame
 from worldtest.human.widgets import (
     THEME,
@@ -29,7 +30,6 @@ from worldtest.human.widgets import (
     layout_buttons,
 )
 from worldtest.human.window import Screen, Window
-from worldtest.palette import COLOURS, RGB
 
 __all__ = ["ReplayScreen", "render_frame", "replay_command", "write_gif"]
 
@@ -171,34 +171,46 @@ class ReplayScreen(Screen):
             button.draw(surface, rect, window.font(int(1.35 * u)))
 
 
-_BG, _TEXT, _WHITE = 120, 121, 122
-_BASE = np.array([RGB[name] for name in COLOURS], dtype=np.int32)
-_GIF_PALETTE = np.concatenate(
-    [
-        _BASE,  # 0..39: the palette's colours
-        _BASE // 3,  # 40..79: dimmed (goal cells that do not matter)
-        (_BASE * 3 + 128) // 4,  # 80..119: faint cell lines over a colour
-        np.array([THEME["bg"], THEME["text"], (255, 255, 255)]),
-    ]
-).astype(np.uint8)
-"""The GIF's one fixed palette (no per-frame colour quantisation): index -> RGB."""
+_WHITE = np.array((255, 255, 255), dtype=np.uint8)
+_FAINT = ((128, 128, 128), 0.25)  # cell lines: a quarter of the way to grey 128
 
 
-def _grid_indices(
+def _grid_rgb(
     grid: np.ndarray, cell: int, outline: np.ndarray | None, dim: np.ndarray | None
 ) -> np.ndarray:
-    """A grid as GIF palette indices, ``cell`` pixels per cell, with lines and overlays."""
-    idx = grid.astype(np.uint8)
+    """A grid as ``uint8`` RGB, ``cell`` pixels per cell: faint lines along each cell's top and
+    left side, ``dim`` cells (H, W, 0/1) at a third of their colour without lines, the border of
+    the ``outline`` region (H, W, 0/1) in white, 2 pixels wide. Read-only (cached: a replay
+    shows the same grid, and the same goal, for many frames in a row)."""
+
+    def key(a: np.ndarray | None) -> tuple[bytes, tuple[int, ...]] | None:
+        return None if a is None else (np.asarray(a, dtype=np.uint8).tobytes(), a.shape)
+
+    return _drawn(key(grid), cell, key(outline), key(dim))
+
+
+@functools.lru_cache(maxsize=16)
+def _drawn(
+    grid_key: tuple[bytes, tuple[int, ...]],
+    cell: int,
+    outline_key: tuple[bytes, tuple[int, ...]] | None,
+    dim_key: tuple[bytes, tuple[int, ...]] | None,
+) -> np.ndarray:
+    def array(key: tuple[bytes, tuple[int, ...]] | None) -> np.ndarray | None:
+        return None if key is None else np.frombuffer(key[0], np.uint8).reshape(key[1])
+
+    grid, outline, dim = array(grid_key), array(outline_key), array(dim_key)
+    big = render.grid_lines(render.upscale(grid, cell, edges=False), cell, *_FAINT)
     if dim is not None:
-        idx = np.where(dim.astype(bool), idx + 40, idx).astype(np.uint8)
-    big = np.repeat(np.repeat(idx, cell, axis=0), cell, axis=1)
-    for lines in (big[::cell, :], big[:, ::cell]):
-        lines[lines < 40] += 80
+        dimmed = np.repeat(np.repeat(dim.astype(bool), cell, axis=0), cell, axis=1)
+        faded = render.upscale(render.to_rgb(grid) // 3, cell, edges=False)
+        np.copyto(big, faded, where=dimmed[..., None])
     if outline is not None:
         edge = np.repeat(np.repeat(outline.astype(bool), cell, 0), cell, 1)
         inner = np.zeros_like(edge)
         inner[2:-2, 2:-2] = edge[:-4, :-4] & edge[4:, 4:] & edge[:-4, 4:] & edge[4:, :-4]
-        big[edge & ~inner] = _WHITE
+        np.copyto(big, _WHITE, where=(edge & ~inner)[..., None])
+    big.flags.writeable = False
     return big
 
 
@@ -211,26 +223,18 @@ def _font() -> Any:
     return loader()
 
 
-def _frame_indices(replay: Replay, frame: ReplayFrame, cell: int) -> np.ndarray:
-    """One GIF frame as palette indices (height, width): grid (+ planning goal), caption."""
+def _captioned(body: np.ndarray, text: str, cell: int) -> np.ndarray:
+    """``body`` (RGB) over a caption strip ``2 * cell`` pixels high, the window's colours."""
     from PIL import Image, ImageDraw
 
-    goal = _goal(replay, frame)
-    parts = [_grid_indices(frame.grid, cell, goal[1] if goal else None, None)]
-    if goal:
-        parts.append(np.full((parts[0].shape[0], cell), _BG, np.uint8))
-        parts.append(_grid_indices(goal[0], cell, goal[1], goal[1] == 0))
-    body = np.concatenate(parts, axis=1)
-    strip = Image.new("P", (body.shape[1], 2 * cell), _BG)
-    ImageDraw.Draw(strip).text((4, cell // 2), frame.caption(), fill=_TEXT, font=_font())
+    strip = Image.new("RGB", (body.shape[1], 2 * cell), render.WINDOW_BG)
+    ImageDraw.Draw(strip).text((4, cell // 2), text, fill=render.WINDOW_TEXT, font=_font())
     return np.concatenate([body, np.asarray(strip, dtype=np.uint8)], axis=0)
 
 
 def _mfp_ending(replay: Replay, cell: int) -> np.ndarray | None:
-    """The last GIF frame of an MFP episode: the recording's final frame with the true patch in
-    the mask, outlined, over a caption with the answer, the choice and the score (indices)."""
-    from PIL import Image, ImageDraw
-
+    """The last GIF frame of an MFP episode (RGB): the recording's final frame with the true
+    patch in the mask, outlined, over a caption with the answer, the choice and the score."""
     record, phase = replay.record, replay.phase
     if record.family != "mfp" or phase is None:
         return None
@@ -239,42 +243,56 @@ def _mfp_ending(replay: Replay, cell: int) -> np.ndarray | None:
     task.mask.region(full)[...] = task.options[task.answer]
     marked = np.zeros(full.shape, dtype=bool)
     task.mask.region(marked)[...] = True
-    body = _grid_indices(full, cell, marked, None)
     chose = "no choice" if choice is None else f"chose option {choice}"
     text = f"truth: option {task.answer} (outlined); {chose}; score {record.score:.2f}"
-    strip = Image.new("P", (body.shape[1], 2 * cell), _BG)
-    ImageDraw.Draw(strip).text((4, cell // 2), text, fill=_TEXT, font=_font())
-    return np.concatenate([body, np.asarray(strip, dtype=np.uint8)], axis=0)
+    return _captioned(_grid_rgb(full, cell, marked, None), text, cell)
 
 
 def render_frame(replay: Replay, frame: ReplayFrame, cell: int = 16) -> np.ndarray:
     """One GIF frame as RGB, ``uint8`` (height, width, 3): the grid in the palette's colours
     with faint cell lines (and the planning goal beside it, its constrained cells outlined,
-    the others dimmed), over a caption strip."""
-    return _GIF_PALETTE[_frame_indices(replay, frame, cell)]
+    the others dimmed), over a caption strip.
+
+    Args:
+        replay: the reconstructed episode; frame: one of its frames.
+        cell: pixels per cell side.
+
+    Raises:
+        ConfigError: ``cell`` below 1.
+    """
+    goal = _goal(replay, frame)
+    parts = [_grid_rgb(frame.grid, cell, goal[1] if goal else None, None)]
+    if goal:
+        gap = np.empty((parts[0].shape[0], cell, 3), np.uint8)
+        gap[...] = render.WINDOW_BG
+        parts += [gap, _grid_rgb(goal[0], cell, goal[1], goal[1] == 0)]
+    return _captioned(np.concatenate(parts, axis=1), frame.caption(), cell)
 
 
 def write_gif(
     replay: Replay, path: str | os.PathLike[str], *, speed: float = 1.0, cell: int = 16
 ) -> Path:
-    """Write the replay as an animated GIF (Pillow), one frame per replayed frame.
+    """Write the replay as an animated GIF, one frame per replayed frame (:func:`render_frame`).
 
     Each frame lasts ``1000 / (FRAME_RATE * speed)`` ms (at least 20, GIF's resolution being
     10 ms); identical consecutive images are merged into one longer frame; the last frame is
     held one second more. An MFP episode then ends on the truth: the recording's final frame
     with the true patch in the mask (outlined), captioned with the answer, the choice and the
-    score, held 2 s. All frames share one fixed palette (:data:`_GIF_PALETTE`).
+    score, held 2 s. Frames narrower than the widest (those without the planning goal beside
+    the grid) are padded on the right with the caption's background. Written by
+    :func:`worldtest.render.write_gif`, in the one GIF palette.
 
     Returns:
         The path written.
-    """
-    from PIL import Image
 
+    Raises:
+        OSError: the file cannot be written.
+    """
     ms = max(20, round(1000 / (replay.frame_rate * speed)))
     images: list[np.ndarray] = []
     durations: list[int] = []
     for frame in replay.frames:
-        image = _frame_indices(replay, frame, cell)
+        image = render_frame(replay, frame, cell)
         if images and np.array_equal(images[-1], image):
             durations[-1] += ms
         else:
@@ -285,18 +303,16 @@ def write_gif(
     if ending is not None and ending.shape == images[-1].shape:
         images.append(ending)
         durations.append(2000)
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    palette = _GIF_PALETTE.flatten().tolist()
-    pictures = []
-    for image in images:
-        picture = Image.fromarray(image, mode="P")
-        picture.putpalette(palette)
-        pictures.append(picture)
-    pictures[0].save(
-        out, save_all=True, append_images=pictures[1:], duration=durations, loop=0, optimize=False
-    )
-    return out
+    height, width = max(i.shape[0] for i in images), max(i.shape[1] for i in images)
+    canvas = np.empty((height, width, 3), np.uint8)
+    canvas[...] = render.WINDOW_BG
+    padded = []
+    for image in images:  # a planning test phase adds the goal: every frame that wide
+        if image.shape != canvas.shape:
+            image, framed = canvas.copy(), image
+            image[: framed.shape[0], : framed.shape[1]] = framed
+        padded.append(image)
+    return render.write_gif(padded, path, durations)
 
 
 def replay_command(

@@ -1,8 +1,8 @@
 """Drawing for the play window: the theme, text, buttons, a slider and the grid itself.
 
 A frame is data (``uint8`` palette indices, shape (H, W)); :func:`draw_grid` is its rendering
-in the window: the palette's RGB colours (:mod:`worldtest.palette`), faint cell lines, masked
-cells slategrey with an X (as the reference harness MARA draws them), and optional overlays
+in the window: the palette's RGB colours (:func:`worldtest.render.to_rgb`, scaled), faint cell
+lines, masked cells slategrey with an X (as the reference harness MARA draws them), and overlays
 (cells to dim, a region to outline, a clicked cell to ring). Everything here draws onto a
 ``pygame.Surface`` and returns the rectangles the screens use for hit-testing, so what is
 drawn and what is clickable can never disagree.
@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pygame
 
-from worldtest.palette import MASK, to_rgb
+from worldtest import render
+from worldtest.palette import MASK
 
 __all__ = [
     "THEME",
@@ -31,10 +32,10 @@ __all__ = [
 ]
 
 THEME = {
-    "bg": (24, 26, 31),
+    "bg": render.WINDOW_BG,
     "panel": (40, 43, 51),
     "panel_hi": (58, 62, 73),
-    "text": (232, 234, 238),
+    "text": render.WINDOW_TEXT,
     "muted": (150, 156, 168),
     "accent": (76, 139, 245),
     "ok": (46, 160, 67),
@@ -215,7 +216,10 @@ def draw_grid(
         The :class:`GridView` (rect, cell size, shape) for hit-testing.
     """
     rows, cols = frame.shape
-    rgb = to_rgb(frame)
+    # The frame's colours from worldtest.render; pygame's nearest-neighbour scale gives the
+    # pixels of render.upscale(frame, cell, edges=False) (tests/test_render.py) at a tenth of
+    # its time, which matters at the window's frame rate.
+    rgb = render.to_rgb(frame)
     image = pygame.surfarray.make_surface(np.ascontiguousarray(rgb.transpose(1, 0, 2)))
     image = pygame.transform.scale(image, (cols * cell, rows * cell))
     rect = surface.blit(image, topleft)

@@ -1,19 +1,18 @@
 """Pictures of episodes: PNG thumbnails (base64, for embedding) and animated GIF replays.
 
-A frame is data (``uint8`` palette indices, shape (H, W)); here it is drawn with
-:func:`worldtest.palette.to_rgb` and upscaled with nearest-neighbour, each cell a ``scale`` x
-``scale`` block with a slightly darker 1-pixel edge so that cells stay visible; small grids get
-a larger ``scale`` so that no picture is under :data:`MIN_PIXELS` on its longer side. Cells worth
-pointing at (the first cells a CD wrong program changes, an MFP mask filled with the truth) are
-outlined in magenta. The frames come from :func:`worldtest.report.replay.replay`, which checks
-each against its recorded digest.
+A frame is data (``uint8`` palette indices, shape (H, W)); :mod:`worldtest.render` draws it
+(each cell a ``scale`` x ``scale`` block with a slightly darker 1-pixel edge so that cells stay
+visible; small grids get a larger ``scale`` so that no picture is under
+:data:`~worldtest.render.MIN_PIXELS` on its longer side; GIFs in its one palette). Here is what
+is particular to episodes: which frames to show, captions, the goal with its free cells faded,
+and the cells worth pointing at (the first cells a CD wrong program changes, an MFP mask filled
+with the truth), outlined in magenta. The frames come from
+:func:`worldtest.report.replay.replay`, which checks each against its recorded digest.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,36 +22,23 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from worldtest.palette import COLOURS, RGB, to_rgb
+from worldtest import render
+from worldtest.render import SCALE, frame_scale, outline_cells, png_data_uri, upscale
 from worldtest.report.replay import Replay
 from worldtest.results import EpisodeRecord, qualified_env
 
 __all__ = [
-    "MIN_PIXELS",
-    "SCALE",
+    "GIF_MIN_PIXELS",
     "EpisodeMedia",
     "cd_first_change",
-    "frame_scale",
-    "outline_cells",
     "gif_name",
     "pick_episodes",
-    "png_data_uri",
     "thumbnails",
-    "upscale",
     "write_gif",
 ]
 
-SCALE = 8
-"""Pixels per cell side of thumbnails and GIF frames (at least; see :data:`MIN_PIXELS`)."""
-
-MIN_PIXELS = 128
-"""Smallest longer side, in pixels, of a drawn frame: a 4x4 grid gets 32 pixels per cell."""
-
 GIF_MIN_PIXELS = 160
 """Smallest longer side of a GIF frame: room for its two caption lines."""
-
-OUTLINE = (255, 0, 255)
-"""RGB of the outline around marked cells (magenta)."""
 
 _CAPTION_HEIGHT = 26  # pixels of the caption strip under each GIF frame (two lines)
 _INTERACTION_MS, _TEST_MS, _LAST_MS = 60, 150, 2000  # GIF frame durations (milliseconds)
@@ -73,60 +59,6 @@ class EpisodeMedia:
     thumbnails: list[tuple[str, str]] = field(default_factory=list)
     gif: str | None = None
     error: str | None = None
-
-
-def upscale(frame: np.ndarray, scale: int = SCALE) -> np.ndarray:
-    """Draw a frame as RGB, each cell a ``scale`` x ``scale`` block (nearest-neighbour).
-
-    Args:
-        frame: ``uint8`` palette indices, shape (H, W).
-        scale: pixels per cell side, at least 1; from 4 on, each cell's last pixel row and
-            column are darkened to 75% as a grid line.
-
-    Returns:
-        ``uint8`` RGB image, shape (H * scale, W * scale, 3).
-    """
-    rgb = np.repeat(np.repeat(to_rgb(frame), scale, axis=0), scale, axis=1)
-    if scale >= 4:
-        edge = rgb.astype(np.float32)
-        edge[scale - 1 :: scale, :, :] *= 0.75
-        edge[:, scale - 1 :: scale, :] *= 0.75
-        rgb = edge.astype(np.uint8)
-    return rgb
-
-
-def frame_scale(frame: np.ndarray, scale: int = SCALE, min_pixels: int = MIN_PIXELS) -> int:
-    """Pixels per cell for ``frame`` (H, W): ``scale``, or more to reach ``min_pixels``."""
-    return max(scale, -(-min_pixels // max(frame.shape[:2])))
-
-
-def outline_cells(rgb: np.ndarray, cells: np.ndarray, scale: int) -> np.ndarray:
-    """Outline the region of ``cells`` on an upscaled frame.
-
-    Args:
-        rgb: ``uint8`` (H * scale, W * scale, 3), from :func:`upscale`.
-        cells: bool (H, W); the outline follows the border of the True cells (each cell's
-            sides that face a False cell or the grid's edge), ``max(2, scale // 5)`` pixels
-            thick, inside the cells, in :data:`OUTLINE`.
-        scale: pixels per cell side.
-
-    Returns:
-        A new image of the same shape.
-    """
-    out = rgb.copy()
-    t = max(2, scale // 5)
-    padded = np.pad(np.asarray(cells, dtype=bool), 1)
-    for y, x in zip(*np.nonzero(cells)):
-        top, left = y * scale, x * scale
-        if not padded[y, x + 1]:  # the cell above
-            out[top : top + t, left : left + scale] = OUTLINE
-        if not padded[y + 2, x + 1]:  # below
-            out[top + scale - t : top + scale, left : left + scale] = OUTLINE
-        if not padded[y + 1, x]:  # left
-            out[top : top + scale, left : left + t] = OUTLINE
-        if not padded[y + 1, x + 2]:  # right
-            out[top : top + scale, left + scale - t : left + scale] = OUTLINE
-    return out
 
 
 def cd_first_change(
@@ -166,13 +98,6 @@ def cd_first_change(
     return None
 
 
-def png_data_uri(rgb: np.ndarray) -> str:
-    """Encode an RGB image (``uint8`` (H, W, 3)) as a ``data:image/png;base64,...`` URI."""
-    buffer = io.BytesIO()
-    Image.fromarray(rgb, "RGB").save(buffer, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
 def _faded(goal: np.ndarray, mask: np.ndarray, scale: int) -> np.ndarray:
     """The goal drawn with the cells it does not constrain (mask 0) faded towards white."""
     rgb = upscale(goal, scale).astype(np.float32)
@@ -195,7 +120,8 @@ def thumbnails(rp: Replay, scale: int = SCALE, program: Any = None) -> list[tupl
       defective frame T - 1 as the trigger says) and the chosen frame.
 
     Without a test phase (a failed episode) the final frame is the interaction phase's last.
-    Frames are drawn with :func:`frame_scale` pixels per cell (at least ``scale``).
+    Frames are drawn with :func:`worldtest.render.frame_scale` pixels per cell (at least
+    ``scale``).
 
     Args:
         rp: the replayed episode.
@@ -252,45 +178,15 @@ def gif_name(record: EpisodeRecord, label: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", stem)[:80] + f"-{tag}.gif"
 
 
-def _gif_colours() -> list[tuple[int, int, int]]:
-    """The fixed GIF palette's colours: the colours, their grid-line shades (edges 75%, corners
-    56.25%, as :func:`upscale` draws them), the outline, greys for the caption."""
-    base = [RGB[name] for name in COLOURS]
-    colours = [*base, *(tuple(int(v * f) for v in c) for f in (0.75, 0.5625) for c in base)]
-    colours += [OUTLINE] + [(v, v, v) for v in range(0, 256, 32)] + [(255, 255, 255)]
-    return [tuple(int(v) for v in c) for c in colours]
-
-
-def _gif_palette() -> Image.Image:
-    """One fixed palette for every GIF frame (:func:`_gif_colours`)."""
-    image = Image.new("P", (1, 1))
-    image.putpalette([v for c in _gif_colours() for v in c])
-    return image
-
-
-def _exact_indices(rgb: np.ndarray, approx: np.ndarray) -> np.ndarray:
-    """Palette indices of ``rgb`` (``uint8`` (H, W, 3)) where its colour is in the GIF palette
-    exactly, else ``approx``'s: Pillow's palette mapping is approximate for close colours."""
-    colours = np.array(_gif_colours(), dtype=np.int64)
-    codes = (colours[:, 0] << 16) | (colours[:, 1] << 8) | colours[:, 2]
-    order = np.argsort(codes, kind="stable")
-    pixels = rgb.astype(np.int64)
-    wanted = (pixels[..., 0] << 16) | (pixels[..., 1] << 8) | pixels[..., 2]
-    at = np.clip(np.searchsorted(codes[order], wanted), 0, len(codes) - 1)
-    found = codes[order][at] == wanted
-    return np.where(found, order[at], approx).astype(np.uint8)
-
-
 def _captioned(
     frame: np.ndarray,
     text: str,
     scale: int,
     font: ImageFont.ImageFont,
-    palette: Image.Image,
     marked: np.ndarray | None = None,
-) -> Image.Image:
-    """A GIF frame: the frame upscaled (``marked`` cells outlined), a white caption strip under
-    it, in the fixed palette."""
+) -> np.ndarray:
+    """A GIF frame, ``uint8`` RGB: the frame upscaled (``marked`` cells outlined), a white
+    caption strip under it (:data:`_CAPTION_HEIGHT` pixels, two lines of black text)."""
     rgb = upscale(frame, scale)
     if marked is not None:
         rgb = outline_cells(rgb, marked, scale)
@@ -302,10 +198,7 @@ def _captioned(
     ImageDraw.Draw(image).multiline_text(
         (2, body.height + 1), text, fill=(0, 0, 0), font=font, spacing=1
     )
-    quantized = image.quantize(palette=palette, dither=Image.Dither.NONE)
-    exact = Image.fromarray(_exact_indices(np.asarray(image), np.asarray(quantized)), "P")
-    exact.putpalette(quantized.getpalette())
-    return exact
+    return np.asarray(image)
 
 
 def _ending(rp: Replay) -> tuple[np.ndarray, str, np.ndarray | None] | None:
@@ -335,7 +228,7 @@ def write_gif(rp: Replay, path: Path, scale: int = SCALE) -> Path:
     recorded frame with the true patch in the mask (outlined), captioned with the answer, the
     choice and the score; for the other families the last frame with the score. Under each
     frame a two-line caption names the phase and the action number, then the action. Small
-    grids are drawn larger (:func:`frame_scale`).
+    grids are drawn larger (:func:`worldtest.render.frame_scale`).
 
     Args:
         rp: the replayed episode.
@@ -348,31 +241,21 @@ def write_gif(rp: Replay, path: Path, scale: int = SCALE) -> Path:
     Raises:
         OSError: the file cannot be written.
     """
-    font, palette = ImageFont.load_default(), _gif_palette()
+    font = ImageFont.load_default()
     scale = frame_scale(rp.interaction[0], scale, GIF_MIN_PIXELS)
     frames = [*zip(rp.interaction, rp.interaction_labels, strict=True)]
-    images = [_captioned(f, t, scale, font, palette) for f, t in frames]
+    images = [_captioned(f, t, scale, font) for f, t in frames]
     durations = [_INTERACTION_MS] * len(images)
     tests = zip(rp.test, rp.test_labels, strict=True)
-    images += [_captioned(f, t, scale, font, palette) for f, t in tests]
+    images += [_captioned(f, t, scale, font) for f, t in tests]
     durations += [_TEST_MS] * (len(images) - len(durations))
     ending = _ending(rp)
     if ending is not None:
         frame, text, marked = ending
-        images.append(_captioned(frame, text, scale, font, palette, marked))
+        images.append(_captioned(frame, text, scale, font, marked))
         durations.append(_LAST_MS)
     durations[-1] = _LAST_MS
-    path.parent.mkdir(parents=True, exist_ok=True)
-    images[0].save(
-        path,
-        format="GIF",
-        save_all=True,
-        append_images=images[1:],
-        duration=durations,
-        loop=0,
-        optimize=False,
-    )
-    return path
+    return render.write_gif(images, path, durations)
 
 
 def pick_episodes(episodes: Sequence[EpisodeRecord], n: int) -> list[EpisodeRecord]:

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import base64
 import json
-import struct
-import zlib
 from typing import Any
 
 import numpy as np
 
+from worldtest import render
 from worldtest.agents.base import EpisodeStart, Frame, Observation
-from worldtest.palette import COLOURS, LETTERS, to_rgb
+from worldtest.palette import COLOURS, LETTERS
 
 __all__ = ["frame_parts", "json_grid", "observation_parts", "png", "reference_parts"]
 
@@ -34,34 +33,24 @@ _LINE_RGB = (64, 64, 64)
 
 
 def png(frame: np.ndarray, cell_px: int = 16) -> bytes:
-    """Encode a frame as an RGB PNG (stdlib ``zlib`` only; byte-reproducible).
+    """Encode a frame as an RGB PNG (:func:`worldtest.render.png_bytes`; byte-reproducible).
 
     Args:
         frame: ``uint8`` palette indices, shape (H, W).
-        cell_px: pixels per cell side; from 4 up a one-pixel dark line separates cells.
+        cell_px: pixels per cell side; from 4 up a one-pixel dark grey (64, 64, 64) line runs
+            along each cell's top and left side.
 
     Returns:
         The PNG file's bytes, ``H * cell_px`` by ``W * cell_px`` pixels.
+
+    Raises:
+        ConfigError: ``cell_px`` below 1 or a value outside the palette.
+        ValueError: ``frame`` is not two-dimensional.
     """
-    rgb = np.repeat(np.repeat(to_rgb(frame), cell_px, axis=0), cell_px, axis=1)
+    rgb = render.upscale(np.asarray(frame), cell_px, edges=False)
     if cell_px >= 4:
-        rgb[::cell_px, :] = _LINE_RGB
-        rgb[:, ::cell_px] = _LINE_RGB
-    height, width = rgb.shape[:2]
-    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # filter byte 0 per row
-    rows[:, 1:] = rgb.reshape(height, 3 * width)
-
-    def chunk(tag: bytes, data: bytes) -> bytes:
-        body = tag + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows.tobytes(), 6))
-        + chunk(b"IEND", b"")
-    )
+        rgb = render.grid_lines(rgb, cell_px, _LINE_RGB)
+    return render.png_bytes(rgb)
 
 
 def _names(frame: np.ndarray) -> str:

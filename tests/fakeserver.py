@@ -28,7 +28,9 @@ helper, not part of the installed package), then
 ``worldtest run --agent llm --provider openai --model fake --base-url http://127.0.0.1:8765/v1
 --api-key-env ""``. ``--script FILE`` (a JSON list of the behaviours above) answers the first
 requests; ``--pad N`` puts N characters of scratchpad before every policy reply (a model that
-rambles: budgets and caps can be tried without a model).
+rambles: budgets and caps can be tried without a model); ``--log FILE`` appends every request
+received as one JSON line ``{"route", "path", "body"}`` (``body``: the request's JSON exactly as
+sent, ``null`` when it is not JSON), to see what a model agent is told.
 """
 
 from __future__ import annotations
@@ -78,6 +80,8 @@ class FakeServer:
         script: behaviours answered first, in order.
         ssl: an ``ssl.SSLContext`` to serve HTTPS.
         pad: characters of scratchpad put before every policy reply.
+        log: a file path: every request is appended to it as one JSON line (``route``,
+            ``path``, ``body``), written before the answer is sent.
         keep_requests: keep every request (``requests``: dicts of ``route``, ``path``,
             ``headers``, ``body``) for tests to inspect; ``n_requests`` and
             ``max_in_flight`` (most requests answered at once) are always kept.
@@ -97,8 +101,10 @@ class FakeServer:
         port: int = 0,
         ssl: Any = None,
         pad: int = 0,
+        log: str | None = None,
     ) -> None:
         self.ssl = ssl
+        self.log = log
         self.pad = pad
         self.latency = latency
         self.policy = policy
@@ -229,10 +235,15 @@ class FakeServer:
         behaviour: dict[str, Any] | None,
         writer: Any,
     ) -> bool:
+        parsed: Any = None
         try:
-            body = json.loads(raw) if raw else {}
+            body = parsed = json.loads(raw) if raw else {}
         except ValueError:
             body = {}
+        if self.log is not None:
+            line = json.dumps({"route": route, "path": path, "body": parsed}, ensure_ascii=False)
+            with self._lock, open(self.log, "a", encoding="utf-8") as f:
+                f.write(line + "\n")
         if self.keep_requests:
             self.requests.append({"route": route, "path": path, "headers": headers, "body": body})
         if self.latency:
@@ -316,7 +327,7 @@ async def _send(
 
 def main(argv: list[str] | None = None) -> None:
     """``python tests/fakeserver.py [--port N] [--latency S] [--policy P]
-    [--script FILE] [--pad N]``."""
+    [--script FILE] [--pad N] [--log FILE]``."""
     parser = argparse.ArgumentParser(description="a fake OpenAI/Anthropic/Gemini server")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds per reply")
@@ -325,6 +336,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="a JSON list of behaviours answered first (module docstring)")
     parser.add_argument("--pad", type=int, default=0, metavar="N",
                         help="characters of scratchpad before every policy reply")
+    parser.add_argument("--log", metavar="FILE",
+                        help="append every request as a JSON line (route, path, body)")
     args = parser.parse_args(argv)
     script = None
     if args.script:
@@ -333,7 +346,8 @@ def main(argv: list[str] | None = None) -> None:
         if not isinstance(script, list) or not all(isinstance(b, dict) for b in script):
             parser.error(f"{args.script}: expected a JSON list of objects")
     server = FakeServer(latency=args.latency, policy=args.policy, keep_requests=False,
-                        port=args.port, script=script, pad=max(0, args.pad))  # fmt: skip
+                        port=args.port, script=script, pad=max(0, args.pad),
+                        log=args.log)  # fmt: skip
     try:
         asyncio.run(server.serve_forever())
     except KeyboardInterrupt:

@@ -96,3 +96,31 @@ def test_default_profile_keeps_our_prompts(suite: Suite, tmp_path: Path) -> None
     assert transcript["prompt_style"] == "worldtest" and "prompt_style" not in \
         transcript["context"]
     assert "Actions left in the budget" in _texts(transcript, "user")[0]
+
+
+def test_fake_server_logs_every_request_body_as_a_json_line(tmp_path: Path) -> None:
+    """``tests/fakeserver.py --log FILE``: one JSON line per request, the body as sent (how the
+    prompts in docs/paper-profile.md were captured); a body that is not JSON logs as null."""
+    import subprocess
+    import sys
+
+    import httpx
+
+    log = tmp_path / "requests.jsonl"
+    server = subprocess.Popen(
+        [sys.executable, str(Path(__file__).parent / "fakeserver.py"), "--port", "0",
+         "--log", str(log)], stdout=subprocess.PIPE, text=True)
+    try:
+        url = server.stdout.readline().strip()
+        body = {"model": "fake", "messages": [
+            {"role": "system", "content": "sys"},
+            {"role": "user", "content": "grid [[\"black\"]]\nActions you may take now: noop, up"}]}
+        reply = httpx.post(url + "/v1/chat/completions", json=body, timeout=10)
+        assert reply.json()["choices"][0]["message"]["content"] == "<action>noop</action>"
+        httpx.post(url + "/v1/chat/completions", content=b"not json", timeout=10)
+    finally:
+        server.terminate()
+        server.wait(10)
+    first, second = (json.loads(line) for line in log.read_text().splitlines())
+    assert first == {"route": "openai", "path": "/v1/chat/completions", "body": body}
+    assert second["body"] is None

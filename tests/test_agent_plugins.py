@@ -226,11 +226,11 @@ def test_shipped_model_presets_keep_their_versions() -> None:
     """The model presets are one kind of preset now; their versions (and so episode keys) are
     those they had before."""
     expected = {
-        "claude-haiku-4-5": "3-3c704467", "claude-opus-4-1": "3-606963ff",
-        "claude-sonnet-4-5": "3-ff551a3f", "claude-sonnet-4": "3-b446fabb",
-        "gemini-2.5-flash": "3-2049e0e5", "gemini-2.5-pro": "3-77008140",
-        "gpt-4.1": "3-d309d29d", "gpt-5-mini": "3-49703b7a", "gpt-5": "3-4b38f7eb",
-        "o3": "3-1f85031e", "ollama-qwen3": "3-8a1d8dd7", "vllm-qwen3": "3-584c51f1",
+        "claude-haiku-4-5": "4-3c704467", "claude-opus-4-1": "4-606963ff",
+        "claude-sonnet-4-5": "4-ff551a3f", "claude-sonnet-4": "4-b446fabb",
+        "gemini-2.5-flash": "4-2049e0e5", "gemini-2.5-pro": "4-77008140",
+        "gpt-4.1": "4-d309d29d", "gpt-5-mini": "4-49703b7a", "gpt-5": "4-4b38f7eb",
+        "o3": "4-1f85031e", "ollama-qwen3": "4-8a1d8dd7", "vllm-qwen3": "4-584c51f1",
     }  # fmt: skip
     root = Path(__file__).resolve().parents[1] / "agents"
     assert {p.stem: load_preset(p).version for p in root.glob("*.toml")} == expected

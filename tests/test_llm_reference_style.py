@@ -12,6 +12,7 @@ hints (budget, tick count, the three test families, scoring).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -77,6 +78,14 @@ def test_paper_profile_sends_the_reference_information(suite: Suite, tmp_path: P
         assert "Reflect on the action" in text and "<scratchpad>" in text
         for hint in ("budget", "ticks", "masked-frame", "change detection", "score"):
             assert hint not in text.lower() and hint not in system.lower()
+    # What the reference does not say, ours does not either: which of X and Y is the column
+    # (it offers "click [0-N] [0-N]"), a grid header in text mode, notes in the system prompt.
+    assert first.startswith("This is the interaction phase:")
+    assert "click X Y (X, Y = 0..5)" in first and "click the cell at position (X, Y)" in system
+    for text in (first, second, system):
+        assert not re.search(r"\b(column|row)\b", text)
+        assert "The current grid is as follows" not in text
+    assert "scratchpad" not in system.lower()
     planning = json.loads(third[third.index("{"):third.index("}") + 1])
     assert set(planning) == {"render", "goal", "highlight_mask"}
     assert planning["highlight_mask"][5] == [1] * 6 and planning["goal"][5][1] == "lightblue"

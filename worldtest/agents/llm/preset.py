@@ -82,11 +82,13 @@ __all__ = [
     "preset_dirs",
 ]
 
-LLM_VERSION = "3"
+LLM_VERSION = "4"
 """Version of the model agent's behaviour (prompts, rendering, parsing, what the history
 keeps); part of every LLM agent's version string. 2: replies capped in the history, the
 context budget, feedback on an invalid reply said once. 3: the planning and CD prompts no
-longer say the test restarts from the initial state (issue 15)."""
+longer say the test restarts from the initial state (issue 15). 4: the ``reference`` prompt
+style no longer says which of X and Y is the column, drops its text-mode grid header and its
+system-prompt note on notes (docs/paper-profile.md)."""
 
 DEFAULT_MAX_INPUT_TOKENS = 100_000
 """The context budget of a preset that sets none (``[context] max_input_tokens``), in input

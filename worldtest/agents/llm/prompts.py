@@ -89,7 +89,7 @@ and the four arrows) and to watch what follows; look for the objects in the worl
 hidden quantities the rules may depend on.
 
 The actions:
-- click X Y: click the cell at column X, row Y.
+- click X Y: click the cell at position (X, Y) of the grid.
 - left, right, up, down: press that arrow key.
 - noop: do nothing and let the world move on by one step.
 - step: show the next frame of a recording.
@@ -99,12 +99,9 @@ The actions:
 Further actions are explained when they become available.
 
 Write the action you choose exactly as offered, inside action tags: to click the cell at \
-column 1, row 2, answer <action>click 1 2</action>.{scratch}"""
-
-_REFERENCE_SCRATCH = (
-    "\n\nYou only see your own earlier messages, so you may keep notes: write what you "
-    "want to remember in <scratchpad>...</scratchpad> tags."
-)
+position (1, 2), answer <action>click 1 2</action>."""
+# The reference's system prompt does not say which of X and Y is the column (nor do its
+# observations), and it asks for notes only in each step's message: so does this one.
 
 _REFERENCE_OPENINGS = {
     "interaction": """This is the interaction phase: act in the world with the actions offered \
@@ -147,7 +144,7 @@ def system_prompt(phase: str, start: EpisodeStart, scratchpad: bool,
     """The system prompt for ``phase`` (``interaction``, ``mfp``, ``planning`` or ``cd``);
     ``style="reference"``: one prompt for the whole episode (:data:`PROMPT_STYLES`)."""
     if style == "reference":
-        return _REFERENCE_SYSTEM.format(scratch=_REFERENCE_SCRATCH if scratchpad else "")
+        return _REFERENCE_SYSTEM  # notes are invited in each user message (render.py)
     s = start.settings
     g = start.grid_size
     reset_note = (

@@ -185,11 +185,14 @@ def observation_parts(
     return _joined(parts)
 
 
-def offered_text(obs: Observation, start: EpisodeStart) -> str:
-    """``Actions you may take now: ...`` with the ranges of X, Y, N and K."""
+def offered_text(obs: Observation, start: EpisodeStart, axes: bool = True) -> str:
+    """``Actions you may take now: ...`` with the ranges of X, Y, N and K; ``axes=False``
+    does not say that X is the column and Y the row (the reference harness offers
+    ``click [0-N] [0-N]`` and never says which is which)."""
     g = start.grid_size
+    click = f"X = column 0..{g - 1}, Y = row 0..{g - 1}" if axes else f"X, Y = 0..{g - 1}"
     ranges = {
-        "click X Y": f"click X Y (X = column 0..{g - 1}, Y = row 0..{g - 1})",
+        "click X Y": f"click X Y ({click})",
         "choose N": f"choose N (N = 0..{len(obs.options or []) - 1})",
         "choose-frame K": f"choose-frame K (K = 0..{(obs.n_frames or 1) - 1})",
     }
@@ -264,12 +267,11 @@ def reference_parts(
 ) -> list[Part]:
     """The user message of the ``reference`` prompt style: one text part.
 
-    ``The current grid is as follows:``, the phase's opening words on its first observation
-    (``intro``), why the last action was refused, the observation (the full JSON colour grid of
+    The phase's opening words on its first observation (``intro``), why the last action was refused, the observation (the full JSON colour grid of
     every new frame, see the comment above), the actions offered now and the request to think,
     reflect and answer in action tags (the reference's ``reflection`` instruction).
     """
-    texts = ["The current grid is as follows:"]
+    texts: list[str] = []  # the reference's "The current grid is as follows:" is in its image mode only
     if intro:
         texts.append(intro)
     if obs.message:
@@ -279,5 +281,5 @@ def reference_parts(
         " You may add notes to remember in <scratchpad>...</scratchpad> tags." if scratchpad
         else ""
     )
-    texts.append(f"{offered_text(obs, start)}\n{ask}")
+    texts.append(f"{offered_text(obs, start, axes=False)}\n{ask}")
     return [{"type": "text", "text": "\n\n".join(texts)}]

@@ -133,3 +133,15 @@ def test_fake_server_logs_every_request_body_as_a_json_line(tmp_path: Path) -> N
     first, second = (json.loads(line) for line in log.read_text().splitlines())
     assert first == {"route": "openai", "path": "/v1/chat/completions", "body": body}
     assert second["body"] is None
+
+
+def test_the_prompts_shown_in_the_docs_are_those_sent(suite: Suite, tmp_path: Path) -> None:
+    """docs/paper-profile.md quotes the requests verbatim (captured on ``lock``, 5 x 5): its
+    system message and the end of its first user message must be what the agent sends."""
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "paper-profile.md").read_text()
+    system_doc, user_doc = re.findall(r"```text\n(.*?)\n```", doc, re.S)[:2]
+    transcript = _play(suite, tmp_path, Settings.paper(horizon=2).resolved(8))
+    (system,) = _texts(transcript, "system")
+    assert system_doc == system
+    tail = user_doc[user_doc.index("Actions you may take now:"):].replace("0..4", "0..5")
+    assert _texts(transcript, "user")[0].endswith(tail)

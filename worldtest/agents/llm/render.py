@@ -267,11 +267,13 @@ def reference_parts(
 ) -> list[Part]:
     """The user message of the ``reference`` prompt style: one text part.
 
-    The phase's opening words on its first observation (``intro``), why the last action was refused, the observation (the full JSON colour grid of
-    every new frame, see the comment above), the actions offered now and the request to think,
-    reflect and answer in action tags (the reference's ``reflection`` instruction).
+    The phase's opening words on its first observation (``intro``), why the last action was
+    refused, the observation (the full JSON colour grid of every new frame, see the comment
+    above), the actions offered now without saying which of X and Y is the column, and the
+    request to think, reflect and answer in action tags (the reference's ``reflection``
+    instruction). No grid header: the reference has one in its image mode only.
     """
-    texts: list[str] = []  # the reference's "The current grid is as follows:" is in its image mode only
+    texts: list[str] = []
     if intro:
         texts.append(intro)
     if obs.message:

@@ -27,10 +27,9 @@ import hashlib
 import time
 from collections.abc import Generator
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 import worldtest
 from worldtest.agents.base import (
@@ -44,103 +43,23 @@ from worldtest.agents.base import (
 from worldtest.env import INTERACTION_TEMPLATES, AutumnEnv, EnvSpec, Frame, parse_action
 from worldtest.errors import ActionError, WorldtestError
 from worldtest.results import ActionLog, EpisodeRecord, episode_key
+from worldtest.settings import PAPER_SETTINGS, PAPER_TRANSITION_STEPS, Settings, episode_settings
 from worldtest.tasks import start_phase
 
-__all__ = ["PAPER_SETTINGS", "Episode", "Settings", "digest", "run_episode", "run_episode_async"]
+# Settings live in worldtest.settings (below agents and protocol); re-exported here so
+# ``from worldtest.protocol import Settings`` keeps working.
+__all__ = [
+    "PAPER_SETTINGS",
+    "PAPER_TRANSITION_STEPS",
+    "Episode",
+    "Settings",
+    "digest",
+    "episode_settings",
+    "run_episode",
+    "run_episode_async",
+]
 
 _MAX_TEXT = 200  # characters of an agent's action text kept in the log
-
-
-class Settings(BaseModel):
-    """The protocol settings of an episode (protocol section 2); frozen.
-
-    Attributes:
-        budget: agent actions in the interaction phase, every action counted (reset,
-            go-to-test and invalid ones included). Default 200, the reference "full evaluation".
-        horizon: test actions at most; running out scores 0. Default 300.
-        ticks_per_action: ticks per interaction action (the action's tick, then no-input
-            ticks); None means the program's FRAME_RATE, the reference default. Test phases
-            always use one tick per action.
-        reset_seed: ``"same"``: reset restarts with the episode seed (the reference harness);
-            ``"fresh"``: with a new seed drawn from the episode's generator (as human
-            participants got).
-        profile: ``"worldtest"`` (ours, the default) or ``"paper"`` (the reference harness's
-            settings, :data:`PAPER_SETTINGS`; README "The paper profile").
-        step_cap: None, or agent actions over the whole episode (interaction actions, the
-            reference's transition steps, test actions): the test phase gets what is left
-            (:meth:`test_horizon`). Reference: 501.
-        mfp_rewind: MFP ``rewind``: ``"start"`` (back to frame 0, offered from frame 1 on) or
-            ``"previous"`` (one frame back, offered once the last frame was reached: the
-            reference harness).
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    budget: int = Field(default=200, ge=0)
-    horizon: int = Field(default=300, ge=1)
-    ticks_per_action: int | None = Field(default=None, ge=1)
-    reset_seed: Literal["same", "fresh"] = "same"
-    profile: Literal["worldtest", "paper"] = "worldtest"
-    step_cap: int | None = Field(default=None, ge=1)
-    mfp_rewind: Literal["start", "previous"] = "start"
-
-    @model_serializer(mode="wrap")
-    def _dump(self, handler: Any) -> dict[str, Any]:
-        # The profile fields are left out at their defaults, so records (and resume keys) of
-        # the worldtest profile stay as they were before the fields existed.
-        data = handler(self)
-        for name, default in _PROFILE_DEFAULTS.items():
-            if data.get(name, default) == default:
-                data.pop(name, None)
-        return data
-
-    @classmethod
-    def paper(cls, **overrides: Any) -> Settings:
-        """The reference harness's settings (:data:`PAPER_SETTINGS`), with ``overrides``."""
-        return cls(**{**PAPER_SETTINGS, **overrides})
-
-    def resolved(self, frame_rate: int) -> Settings:
-        """These settings with ``ticks_per_action`` filled in from ``frame_rate`` if None:
-        FRAME_RATE (profile ``worldtest``), or 1 + FRAME_RATE // 2 (profile ``paper``: the
-        reference's action tick plus ``frame_rate // 2`` stacked no-input ticks)."""
-        if self.ticks_per_action is not None:
-            return self
-        ticks = 1 + int(frame_rate) // 2 if self.profile == "paper" else int(frame_rate)
-        return self.model_copy(update={"ticks_per_action": ticks})
-
-    def test_horizon(self, interaction_actions: int, family: str) -> int:
-        """Test actions allowed after ``interaction_actions`` in a ``family`` test phase:
-        ``horizon``, and under a ``step_cap`` at most ``step_cap - interaction_actions -
-        PAPER_TRANSITION_STEPS[family]`` (never below 0)."""
-        if self.step_cap is None:
-            return self.horizon
-        left = self.step_cap - interaction_actions - PAPER_TRANSITION_STEPS.get(family, 0)
-        return max(0, min(self.horizon, left))
-
-
-_PROFILE_DEFAULTS = {"profile": "worldtest", "step_cap": None, "mfp_rewind": "start"}
-
-PAPER_TRANSITION_STEPS = {"mfp": 0, "planning": 2, "cd": 2}
-"""Steps the reference harness spends between the phases, counted against its step cap: its
-planning and CD composite environments pass through ``Transition`` and ``*Reset`` states (one
-step each, offered only ``noop``; ``environment_interfaces.py``); its MFP composite answers the
-last interaction step with the first MFP observation (``environment_interfaces_mfp.py``)."""
-
-PAPER_SETTINGS: dict[str, Any] = {
-    "profile": "paper",
-    "budget": 300,
-    "horizon": 501,
-    "step_cap": 501,
-    "mfp_rewind": "previous",
-    "reset_seed": "same",
-}
-"""The reference harness's settings (BasisResearch/MARAProtocol, python_examples/autumnbench):
-``max_interaction_steps: 300`` and ``max_steps: 501`` in ``conf/config.yaml`` (commit 0833974)
-and ``run_environment(max_steps=501)`` in ``evaluation_controller.py``: one cap of 501 steps over
-the interaction phase, the transition steps (:data:`PAPER_TRANSITION_STEPS`) and the test
-phase; MFP ``rewind`` one frame back, offered once the last frame was reached
-(``concrete_envs.py``, ``MARAMFPEnvironment``); reset with the same seed. Its seed (0) is the
-run's, set by ``worldtest run --profile paper``."""
 
 
 def digest(frame: np.ndarray) -> str:
@@ -204,9 +123,7 @@ class Episode:
         self.suite = suite
         self.suite_env, self.program, self.task, self.seed = suite_env, program, task, seed
         self.wrong_program = wrong_program
-        self.settings = (
-            settings if settings.ticks_per_action else settings.resolved(suite_env.frame_rate)
-        )
+        self.settings = settings  # resolved by start() (episode_settings)
         self._requested = settings
         self.agent_rng, self.harness_rng = rng.spawn(2)
         self.interaction: list[ActionLog] = []
@@ -259,9 +176,8 @@ class Episode:
         """The whole episode; yields each observation, is sent ``(text, t_wall)``."""
         agent, task, seed = self.agent, self.task, self.seed
         try:
-            env = AutumnEnv(self.program, seed, ticks_per_action=1)
-            self.settings = self._requested.resolved(env.world.frame_rate)
-            env.ticks_per_action = self.settings.ticks_per_action
+            self.settings = episode_settings(self._requested, self.program)
+            env = AutumnEnv(self.program, seed, ticks_per_action=self.settings.ticks_per_action)
             privileged = None
             if getattr(agent, "privileged", False):
                 privileged = Privileged(
@@ -273,7 +189,7 @@ class Episode:
             start = EpisodeStart(
                 self.suite_env.name,
                 env.grid_size,
-                env.world.frame_rate,
+                self.program.frame_rate,
                 self.settings,
                 self.agent_rng,
                 privileged,

@@ -29,7 +29,8 @@ from worldtest.env import INTERACTION_TEMPLATES, AutumnEnv, parse_action
 from pydantic import ValidationError
 
 from worldtest.errors import ActionError, ResultsError, WorldtestError
-from worldtest.protocol import Settings, digest
+from worldtest.protocol import digest
+from worldtest.settings import Settings, episode_settings
 from worldtest.results import ActionLog, EpisodeRecord
 from worldtest.suite import Suite
 from worldtest.tasks import start_phase
@@ -150,10 +151,9 @@ def reconstruct(record: EpisodeRecord, suite: Suite | None = None) -> Replay:
             f"the record was made with {record.task_id} task version {record.task_version} "
             f"(seed {record.task_seed}), the suite has version {task.version} (seed {task.seed})",
         )
-    env = AutumnEnv(program, record.seed, ticks_per_action=1)
-    tpa = settings.ticks_per_action or env.world.frame_rate
-    env.ticks_per_action = tpa
-    replay = Replay(record, frame_rate=env.world.frame_rate)
+    settings = episode_settings(settings, program)
+    env = AutumnEnv(program, record.seed, ticks_per_action=settings.ticks_per_action)
+    replay = Replay(record, frame_rate=program.frame_rate)
     n = len(record.interaction)
     if n:
         replay.frames.append(ReplayFrame("interaction", 0, n, None, env.tick, env.frame))
@@ -203,7 +203,7 @@ def reconstruct(record: EpisodeRecord, suite: Suite | None = None) -> Replay:
             )
     if not record.test and record.status != "ok":
         return replay
-    phase = start_phase(task, program, settings.resolved(replay.frame_rate))
+    phase = start_phase(task, program, settings)
     replay.phase = phase
     n = len(record.test)
     replay.frames.append(ReplayFrame(record.family, 0, n, None, phase.tick, phase.frame))

@@ -68,7 +68,8 @@ from worldtest.agents.base import is_async
 from worldtest.agents.llm.budget import Ledger
 from worldtest.env import FAMILIES, Suite
 from worldtest.errors import ConfigError, TaskFileError, WorldtestError
-from worldtest.protocol import Settings, run_episode, run_episode_async
+from worldtest.protocol import run_episode, run_episode_async
+from worldtest.settings import Settings, episode_settings
 from worldtest.results import EpisodeRecord, ResultsStore, episode_key
 from worldtest.tasks.checks import check_task
 
@@ -219,7 +220,7 @@ def _plan(
         for env in envs:
             spec = suite.spec(env)
             program = suite.program(env)
-            resolved = settings.resolved(program.start(seeds[0]).frame_rate)
+            resolved = episode_settings(settings, program)
             for family in families:
                 if not suite.task_path(env, family).exists():
                     if config.envs is not None and config.families is not None:

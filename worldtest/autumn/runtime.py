@@ -152,6 +152,31 @@ class Program:
             self.nexts.reverse()
         self.init_order = [name for name, _, _ in self.nexts]
         self._expr_cache: dict[str, Any] = {}
+        self._frame_rate: int | None = None
+
+    @property
+    def frame_rate(self) -> int:
+        """The program's ``FRAME_RATE`` (ticks per second) as loading binds it, static.
+
+        A top-level ``(= FRAME_RATE <integer literal>)`` (every shipped program) is read from
+        the syntax; any other definition is evaluated once by loading the program with seed 0.
+        Either way the value equals :attr:`World.frame_rate` right after load: the last
+        definition wins; unset, it is the built-in 8 (natives); not an integer, 16.
+
+        Raises:
+            AutumnError: the program fails to load (only when FRAME_RATE is not a literal).
+        """
+        if self._frame_rate is None:
+            defs = [st for st in self.statements
+                    if isinstance(st, S.ConstDef) and st.name == "FRAME_RATE"]
+            other = any(isinstance(st, S.StateDef) and st.name == "FRAME_RATE"
+                        for st in self.statements)
+            if defs and not other and isinstance(defs[-1].expr, S.Lit):
+                value = defs[-1].expr.value
+                self._frame_rate = value if type(value) is int else 16
+            else:
+                self._frame_rate = self.start(0).frame_rate
+        return self._frame_rate
 
     def start(self, seed: int, *, trigger: str | None = None,
               max_calls: int = DEFAULT_MAX_CALLS) -> "World":

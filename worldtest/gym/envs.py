@@ -39,7 +39,7 @@ from worldtest.env import AutumnEnv, Suite, parse_action
 from worldtest.errors import ActionError
 from worldtest.gym.spaces import ActionLayout
 from worldtest.palette import COLOURS, letter_grid, to_rgb
-from worldtest.protocol import Settings
+from worldtest.settings import Settings, episode_settings
 from worldtest.tasks import start_phase
 
 __all__ = ["InteractionEnv", "TestPhaseEnv"]
@@ -115,7 +115,7 @@ class InteractionEnv(_Base):
                  render_mode: str | None = None, cell_px: int = 8) -> None:
         super().__init__(env, suite, obs_mode, render_mode, program_seed, cell_px)
         self.budget = budget
-        self.ticks_per_action = ticks_per_action or self.spec_.frame_rate
+        self.ticks_per_action = ticks_per_action or self.program.frame_rate
         self.reset_seed = reset_seed
         self.layout = ActionLayout("interaction", self.spec_.grid_size)
         self.action_space = spaces.Discrete(self.layout.n)
@@ -179,7 +179,7 @@ class TestPhaseEnv(_Base):
         self.family = family
         self.task = self.suite.task(env, family)
         self.horizon = horizon
-        self.settings = Settings(horizon=horizon).resolved(self.spec_.frame_rate)
+        self.settings = episode_settings(Settings(horizon=horizon), self.program)
         self.layout = ActionLayout(family, self.spec_.grid_size, horizon=horizon)
         self.action_space = spaces.Discrete(self.layout.n)
         self._mask = np.zeros(self.layout.n, dtype=np.int8)

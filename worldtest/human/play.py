@@ -28,7 +28,8 @@ from worldtest.human.agent import HumanAgent, check_name
 from worldtest.human.cards import Panel, ResultScreen
 from worldtest.replay import ReplayError, reconstruct
 from worldtest.human.window import Window, WindowClosed
-from worldtest.protocol import Settings, run_episode
+from worldtest.protocol import run_episode
+from worldtest.settings import Settings, episode_settings
 from worldtest.report.media import cd_first_change
 from worldtest.results import EpisodeRecord, ResultsStore, episode_key
 from worldtest.runner import episode_rng
@@ -90,7 +91,7 @@ def play(
                 f"unknown task family {family!r}: expected one of {', '.join(FAMILIES)}"
             )
     tasks = [suite.task(env, family) for family in families]
-    settings = Settings().resolved(program.start(seed).frame_rate)
+    settings = episode_settings(Settings(), program)
     store = ResultsStore.for_dir(results_dir)
     done = store.keys()
     agent_id, version = f"human:{name}", HumanAgent.version

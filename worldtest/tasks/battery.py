@@ -149,7 +149,7 @@ def _mfp(task: Any, out: BatteryResult) -> None:
 def _planning(suite: Any, env: str, task: Any, seeds: list[int], n_random: int,
               out: BatteryResult) -> None:
     from worldtest.agents.random import RandomAgent
-    from worldtest.protocol import Settings
+    from worldtest.settings import Settings
     from worldtest.tasks.baselines import open_loop_sequences
     from worldtest.tasks.policies import GreedyGoalChaser, RepeatBest
     zero = Settings(budget=0)
@@ -182,7 +182,7 @@ def _cd(suite: Any, env: str, task: Any, seeds: list[int], out: BatteryResult) -
     from worldtest.agents.adversaries import CD_MEMBERS, make_adversary
     from worldtest.agents.random import RandomAgent
     from worldtest.autumn import load_program
-    from worldtest.protocol import Settings
+    from worldtest.settings import Settings
     wrong = load_program(str(task.wrong_program_path()))
     for name in CD_MEMBERS:
         value = np.mean([_play(make_adversary(f"adversary/{name}"), suite, env, task, s, wrong,

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from worldtest.errors import AutumnError, TaskFileError
+from worldtest.settings import Settings
 
 __all__ = ["check_task"]
 
@@ -35,7 +36,6 @@ def check_task(task: Any, program: Any) -> list[TaskFileError]:
     """
     where = str(task.path) if task.path is not None else "<memory>"
     if task.family == "planning":
-        from worldtest.protocol import Settings
 
         horizon = Settings().horizon
         if task.optimal_actions > horizon:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Generator
+from collections.abc import Generator, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,11 +40,15 @@ from worldtest.agents.base import (
     agent_transcript,
     agent_usage,
 )
-from worldtest.env import INTERACTION_TEMPLATES, AutumnEnv, EnvSpec, Frame, parse_action
+from worldtest.autumn.runtime import Program
+from worldtest.env import EnvSpec
 from worldtest.errors import ActionError, WorldtestError
+from worldtest.interaction import InteractionPhase
 from worldtest.results import ActionLog, EpisodeRecord, episode_key
 from worldtest.settings import PAPER_SETTINGS, PAPER_TRANSITION_STEPS, Settings, episode_settings
 from worldtest.tasks import start_phase
+from worldtest.tasks.models import Task
+from worldtest.tasks.phase import TestPhase
 
 # Settings live in worldtest.settings (below agents and protocol); re-exported here so
 # ``from worldtest.protocol import Settings`` keeps working.
@@ -104,20 +108,29 @@ class Episode:
         wrong_program: CD only: the compiled wrong program (default: loaded beside the task).
         suite: the suite's id for the record (None: the built-in suite; see
             :attr:`worldtest.suite.Suite.id`).
+        fresh_seeds: replay only: the seeds of the fresh resets, in order, used instead of
+            drawing them (:class:`~worldtest.interaction.InteractionPhase`).
+
+    Attributes:
+        interaction_phase: the :class:`~worldtest.interaction.InteractionPhase` (once started);
+        test_phase: the family's :class:`~worldtest.tasks.phase.TestPhase` (once reached),
+        test_grids: the frames the last test action showed; interaction, test: the action
+        logs so far (:class:`~worldtest.results.ActionLog`).
     """
 
     def __init__(
         self,
         agent: Agent,
         suite_env: EnvSpec,
-        program: Any,
-        task: Any,
+        program: Program,
+        task: Task,
         settings: Settings,
         seed: int,
         *,
         rng: np.random.Generator,
-        wrong_program: Any = None,
+        wrong_program: Program | None = None,
         suite: str | None = None,
+        fresh_seeds: Iterable[int] | None = None,
     ) -> None:
         self.agent = agent
         self.suite = suite
@@ -126,9 +139,12 @@ class Episode:
         self.settings = settings  # resolved by start() (episode_settings)
         self._requested = settings
         self.agent_rng, self.harness_rng = rng.spawn(2)
+        self._fresh_seeds = None if fresh_seeds is None else iter(fresh_seeds)
+        self.interaction_phase: InteractionPhase | None = None
+        self.test_phase: TestPhase | None = None
+        self.test_grids: list[np.ndarray] = []
         self.interaction: list[ActionLog] = []
         self.test: list[ActionLog] = []
-        self.n_resets = 0
         self.n_invalid = 0
         self.score, self.outcome, self.status, self.error = 0.0, {}, "ok", None
         self.started_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -136,6 +152,11 @@ class Episode:
         self._steps: _Steps = self._play()
         self.observation: Observation | None = None
         self.done = False
+
+    @property
+    def n_resets(self) -> int:
+        """Valid resets in the interaction phase so far."""
+        return self.interaction_phase.n_resets if self.interaction_phase is not None else 0
 
     # -- driving ----------------------------------------------------------------------------
     def start(self) -> Observation | None:
@@ -177,7 +198,10 @@ class Episode:
         agent, task, seed = self.agent, self.task, self.seed
         try:
             self.settings = episode_settings(self._requested, self.program)
-            env = AutumnEnv(self.program, seed, ticks_per_action=self.settings.ticks_per_action)
+            self.interaction_phase = InteractionPhase(
+                self.program, seed, self.settings, rng=self.harness_rng,
+                fresh_seeds=self._fresh_seeds,
+            )
             privileged = None
             if getattr(agent, "privileged", False):
                 privileged = Privileged(
@@ -188,7 +212,7 @@ class Episode:
                 )
             start = EpisodeStart(
                 self.suite_env.name,
-                env.grid_size,
+                self.interaction_phase.grid_size,
                 self.program.frame_rate,
                 self.settings,
                 self.agent_rng,
@@ -198,7 +222,7 @@ class Episode:
                 agent.reset(start)
             except Exception as err:
                 raise _AgentFailure(_raised(agent, "reset", err)) from err
-            self.outcome.update((yield from self._interact(env)))
+            self.outcome.update((yield from self._interact()))
             extra = (
                 {"wrong_program": self.wrong_program}
                 if task.family == "cd" and self.wrong_program is not None
@@ -207,6 +231,7 @@ class Episode:
             # Every test phase runs with the task's seed from the task's hidden start (its
             # prefix), never from where the interaction phase started (docs/protocol.md, 2).
             phase = start_phase(task, self.program, self.settings, **extra)
+            self.test_phase = phase
             self.score, phase_outcome = yield from self._run_test(phase)
             self.outcome.update(phase_outcome)
         except _AgentFailure as err:
@@ -224,6 +249,7 @@ class Episode:
         frame: np.ndarray,
         message: str | None,
         t_wall: float | None,
+        reset_seed: int | None = None,
     ) -> None:
         """Append one ActionLog; the action text is canonical when valid, as sent otherwise."""
         logs = self.interaction if phase == "interaction" else self.test
@@ -237,65 +263,42 @@ class Episode:
                 digest=digest(frame),
                 message=message,
                 t_wall=t_wall,
+                reset_seed=reset_seed,
             )
         )
 
-    def _interact(self, env: AutumnEnv) -> Generator[Observation, tuple[Any, float], dict]:
-        """The interaction phase (protocol sections 1 and 2)."""
-        settings, seed = self.settings, self.seed
-        frames, message, used, ended = [Frame(0, None, env.frame)], None, 0, "budget"
-        offered = list(INTERACTION_TEMPLATES)
-        while used < settings.budget:
+    def _interact(self) -> Generator[Observation, tuple[Any, float], dict]:
+        """Drive the interaction phase (:class:`~worldtest.interaction.InteractionPhase`)."""
+        phase, message = self.interaction_phase, None
+        while not phase.done:
             obs = Observation(
                 "interaction",
-                frames,
-                env.frame,
-                offered,
-                settings.budget - used,
+                phase.frames,
+                phase.frame,
+                phase.offered,
+                phase.remaining,
                 message,
-                first=used == 0,
+                first=phase.n_actions == 0,
             )
             text, t_wall = yield obs
-            used += 1
             try:
-                action = parse_action(text, env.grid_size)
-                if action.template not in offered:
-                    raise ActionError(
-                        f"{action} is not offered in the interaction phase: "
-                        f"expected one of {', '.join(offered)}"
-                    )
+                phase.apply(text)
             except ActionError as err:
                 self.n_invalid += 1
-                message, frames = f"invalid action {_shown(text)!r}: {err}", []
+                message = f"invalid action {_shown(text)!r}: {err}"
                 self._log(
-                    "interaction", _shown(text), False, env.tick, 0, env.frame, message, t_wall
+                    "interaction", _shown(text), False, phase.tick, 0, phase.frame, message, t_wall
                 )
                 continue
-            message, ticks, note = None, 0, None
-            if action.kind == "go-to-test":
-                ended, frames = "go-to-test", []
-            elif action.kind == "reset":
-                new_seed = (
-                    seed
-                    if settings.reset_seed == "same"
-                    else int(self.harness_rng.integers(1, 2**31))
-                )
-                env.reset(new_seed)
-                self.n_resets += 1
-                frames, note = [Frame(0, "reset", env.frame)], f"reset with seed {new_seed}"
-            else:
-                grids = env.step(action)
-                ticks, first = len(grids), env.tick - len(grids) + 1
-                frames = [
-                    Frame(first + i, str(action) if i == 0 else None, g)
-                    for i, g in enumerate(grids)
-                ]
-            self._log("interaction", str(action), True, env.tick, ticks, env.frame, note, t_wall)
-            if ended == "go-to-test":
-                break
-        return {"interaction_actions": used, "interaction_ended": ended}
+            message, seed = None, phase.last_reset_seed
+            note = None if seed is None else f"reset with seed {seed}"
+            self._log(
+                "interaction", str(phase.last_action), True, phase.tick, phase.last_ticks,
+                phase.frame, note, t_wall, reset_seed=seed,
+            )
+        return phase.outcome()
 
-    def _run_test(self, phase: Any) -> Generator[Observation, tuple[Any, float], tuple]:
+    def _run_test(self, phase: TestPhase) -> Generator[Observation, tuple[Any, float], tuple]:
         """The test phase, until it ends or the horizon runs out (protocol sections 2, 3)."""
         horizon = self.settings.test_horizon(len(self.interaction), phase.family)
         message = None
@@ -317,10 +320,11 @@ class Episode:
             )
             text, t_wall = yield obs
             try:
-                phase.apply(text)
+                self.test_grids = phase.apply(text)
                 shown, ticks, message = str(phase.last_action), phase.last_ticks, None
             except ActionError as err:
                 self.n_invalid += 1
+                self.test_grids = []
                 shown, ticks, message = _shown(text), 0, f"invalid action {_shown(text)!r}: {err}"
             valid = message is None
             self._log("test", shown, valid, phase.tick, ticks, phase.frame, message, t_wall)
@@ -373,13 +377,13 @@ class Episode:
 def run_episode(
     agent: Agent,
     suite_env: EnvSpec,
-    program: Any,
-    task: Any,
+    program: Program,
+    task: Task,
     settings: Settings,
     seed: int,
     *,
     rng: np.random.Generator,
-    wrong_program: Any = None,
+    wrong_program: Program | None = None,
     suite: str | None = None,
 ) -> EpisodeRecord:
     """Run one WorldTest episode, asking ``agent.act(obs)`` for every action.
@@ -409,13 +413,13 @@ def run_episode(
 async def run_episode_async(
     agent: Any,
     suite_env: EnvSpec,
-    program: Any,
-    task: Any,
+    program: Program,
+    task: Task,
     settings: Settings,
     seed: int,
     *,
     rng: np.random.Generator,
-    wrong_program: Any = None,
+    wrong_program: Program | None = None,
     suite: str | None = None,
 ) -> EpisodeRecord:
     """Run one WorldTest episode, awaiting ``agent.act_async(obs)`` for every action.

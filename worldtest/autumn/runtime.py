@@ -17,6 +17,7 @@ from worldtest.autumn.compiler import (
     NOTHING, Compiler, apply, check_assign, eval_thunk, located,
 )
 from worldtest.autumn.limits import MAX_CELLS, MAX_GRID_SIZE, MAX_SOURCE_BYTES, MAX_WORK_PER_TICK
+from worldtest.autumn.prelude import BUILTINS
 from worldtest.autumn.reader import SList, Source, read, read_program
 from worldtest.autumn.rng import seed_state
 from worldtest.autumn.values import (
@@ -298,7 +299,7 @@ class World:
         self.assigned: set[str] = set()
         self.classes: dict[str, Any] = dict(natives.CLASSES)
         self.decl_types: dict[str, Any] = {}
-        self.gv: dict[str, Any] = dict(natives.BUILTINS)
+        self.gv: dict[str, Any] = dict(BUILTINS)
         self.g = Frame(self.gv, None, GLOBAL)
         self.order: list[str] = []
         self.rcache: dict[str, tuple] = {}
@@ -499,7 +500,7 @@ class World:
 
     def create_global(self, name: str, v: Any) -> None:
         """Create a global (unmarked), appending it to the definition order the first time."""
-        if name not in self.order and name not in natives.BUILTINS:
+        if name not in self.order and name not in BUILTINS:
             self.order.append(name)
         self._gset(name, v)
 

@@ -20,20 +20,29 @@ For each task, every check of protocol section 3's "task quality" paragraphs:
 Over the whole suite: the similarity-only MFP baselines (:mod:`worldtest.tasks.baselines`) must
 stay at most ``SIMILARITY_LIMIT`` once there are ``SIMILARITY_MIN_TASKS`` MFP tasks, and the
 distribution of ``optimal_actions`` is printed. Then the model-free adversary battery
-(:mod:`worldtest.tasks.battery`) plays the suite beside the random agent, prints its table, and
+(:mod:`worldtest.authoring.battery`) plays the suite beside the random agent, prints its table, and
 fails the suite where a member beats random by more than ``BATTERY_MARGIN`` on a family.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from worldtest.authoring.derive import (
+    MAX_PLAN_NODES,
+    parse_events,
+    patch,
+    policy_event,
+    replay,
+    source_patch,
+    trigger_plan,
+)
+from worldtest.authoring.problem import Problem
 from worldtest.autumn import Program, World, load_program
-from worldtest.env import frame_of, parse_action, start_world
+from worldtest.env import frame_of, start_world
 from worldtest.errors import ActionError, AutumnError, ConfigError, WorldtestError
 from worldtest.search import Event, bfs, goal_test
 from worldtest.tasks.checks import check_task
@@ -44,33 +53,6 @@ __all__ = ["Problem", "validate", "validate_task", "parse_events", "cd_rollout",
 N_CD_ROLLOUTS = 24
 SIMILARITY_MIN_TASKS = 20  # suites smaller than this are too noisy for the baseline check
 CD_ROLLOUT_LENGTH = 80
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One failed check: which task, which field or check, and what is wrong."""
-
-    task: str
-    check: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.task}: {self.check}: {self.message}"
-
-
-def parse_events(actions: list[str]) -> list[Event]:
-    """Action texts (noop, arrows, ``click X Y``) -> interpreter events.
-
-    Raises:
-        ActionError: an action that is not a one-tick program action.
-    """
-    out: list[Event] = []
-    for text in actions:
-        a = parse_action(text)
-        if not a.is_program_action:
-            raise ActionError(f"{text!r} is not a program action")
-        out.append(a.event)
-    return out
 
 
 def _first_diff(a: list[np.ndarray], b: list[np.ndarray]) -> int | None:
@@ -95,7 +77,6 @@ def _validate_start(task: Any, program: Program) -> list[Problem]:
 
 # -- MFP ----------------------------------------------------------------------------------------
 def _validate_mfp(task: Any, program: Program, wrong: Program | None) -> list[Problem]:
-    from worldtest.tasks.derive import patch, replay, source_patch
     p: list[Problem] = []
     tid = task.id
     events = parse_events(task.actions)
@@ -153,7 +134,6 @@ def _validate_planning(task: Any, program: Program) -> list[Problem]:
     proven = task.optimal_actions if task.lower_bound is None else task.lower_bound
     field = "optimal_actions" if task.lower_bound is None else "lower_bound"
     if proven > 1:
-        from worldtest.tasks.derive import MAX_PLAN_NODES
         clicks = [(e[1], e[2]) for e in events if isinstance(e, tuple)]
         clicks += [(int(x), int(y)) for y, x in zip(*np.nonzero(task.mask))]
         shorter = bfs(start, test, max_depth=proven - 1,
@@ -204,24 +184,12 @@ def cd_rollout(original: Program, wrong: Program, trigger: str, seed: int,
     return diff, T
 
 
-CD_SEARCH_DEPTH, CD_SEARCH_NODES = 40, 20_000  # the search for a plan that fires a trigger
-
-
-def trigger_plan(start: World, trigger: str) -> Any:
-    """Breadth-first search from ``start`` (a world run with ``trigger``) for a plan that fires
-    the trigger within ``CD_SEARCH_DEPTH`` actions and ``CD_SEARCH_NODES`` states: a
-    :class:`~worldtest.search.SearchResult`."""
-    return bfs(start, lambda w: w.triggered or w.condition(trigger), max_depth=CD_SEARCH_DEPTH,
-               max_nodes=CD_SEARCH_NODES)
-
-
 def _cd_sound(diff: int | None, T: int | None) -> bool:
     return (diff is None and T is None) or (diff is not None and T is not None and
                                             T - 1 <= diff <= T)
 
 
 def _random_events(world: World, rng: np.random.Generator, n: int) -> list[Event]:
-    from worldtest.tasks.derive import policy_event
     out: list[Event] = []
     w = world.copy()
     last: Event = "none"
@@ -342,7 +310,7 @@ def validate(root: Path | None, envs: list[str] | None = None, *, oracle: bool =
         oracle: play each task with the oracle.
         echo: optional ``echo(text)`` for progress lines and the suite's tables.
         battery_seeds: seeds of the model-free adversary battery
-            (:mod:`worldtest.tasks.battery`); 0 skips it.
+            (:mod:`worldtest.authoring.battery`); 0 skips it.
         workers: processes validating tasks at once (``worldtest.parallel``); the problems and
             the echoed lines are the same, in the same order, for any number.
 
@@ -363,7 +331,7 @@ def validate(root: Path | None, envs: list[str] | None = None, *, oracle: bool =
     _SUITES[suite.root] = suite  # the serial case uses this process's suite
     try:
         results = imap_ordered(_validate_env, items, workers,
-                               preload=("worldtest.tasks.validate",))
+                               preload=("worldtest.authoring.validate",))
         for env, per_task in zip(names, results):
             for family, found in per_task:
                 if echo is not None:
@@ -378,11 +346,11 @@ def validate(root: Path | None, envs: list[str] | None = None, *, oracle: bool =
 
 
 def battery_check(suite: Any, names: list[str], n_seeds: int, echo: Any = None) -> list[Problem]:
-    """Run the adversary battery (:func:`worldtest.tasks.battery.run_battery`) over ``names``;
+    """Run the adversary battery (:func:`worldtest.authoring.battery.run_battery`) over ``names``;
     print its table; a problem per member beating random by more than ``BATTERY_MARGIN`` on a
     family of at least ``BATTERY_MIN_TASKS`` tasks (a failing member's episode is a problem
     too)."""
-    from worldtest.tasks.battery import battery_problems, battery_table, run_battery
+    from worldtest.authoring.battery import battery_problems, battery_table, run_battery
     try:
         result = run_battery(suite, names, n_seeds=n_seeds)
     except WorldtestError as e:

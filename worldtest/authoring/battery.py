@@ -37,6 +37,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from worldtest.authoring.problem import Problem
 from worldtest.errors import ConfigError, WorldtestError
 
 __all__ = ["BATTERY_MARGIN", "BATTERY_MIN_TASKS", "BATTERY_RANDOM_SEQUENCES", "FIRST_SEED",
@@ -269,7 +270,7 @@ def battery_table(result: BatteryResult) -> str:
 
 def battery_problems(result: BatteryResult, *, margin: float = BATTERY_MARGIN,
                      min_tasks: int | None = None) -> list[Any]:
-    """A :class:`~worldtest.tasks.validate.Problem` per (member, family) beating random.
+    """A :class:`~worldtest.authoring.validate.Problem` per (member, family) beating random.
 
     Args:
         result: from :func:`run_battery`.
@@ -277,7 +278,6 @@ def battery_problems(result: BatteryResult, *, margin: float = BATTERY_MARGIN,
         min_tasks: families with fewer tasks are not judged (default
             :data:`BATTERY_MIN_TASKS`).
     """
-    from worldtest.tasks.validate import Problem
     min_tasks = BATTERY_MIN_TASKS if min_tasks is None else min_tasks
     out = []
     for family in FAMILIES:

@@ -34,6 +34,7 @@ import numpy as np
 import worldtest
 from worldtest.agents.base import (
     Agent,
+    AsyncAgent,
     EpisodeStart,
     Observation,
     Privileged,
@@ -80,7 +81,7 @@ def _shown(text: Any) -> str:
     return out if len(out) <= _MAX_TEXT else out[: _MAX_TEXT - 3] + "..."
 
 
-def _raised(agent: Any, where: str, err: BaseException) -> str:
+def _raised(agent: Agent, where: str, err: BaseException) -> str:
     return f"agent {agent.id!r} raised in {where}(): {type(err).__name__}: {err}"
 
 
@@ -411,7 +412,7 @@ def run_episode(
 
 
 async def run_episode_async(
-    agent: Any,
+    agent: AsyncAgent,
     suite_env: EnvSpec,
     program: Program,
     task: Task,

@@ -17,17 +17,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from pydantic import ValidationError
 
+from worldtest.agents.base import EpisodeStart, Observation
 from worldtest.env import Frame
 from worldtest.errors import ResultsError, WorldtestError
 from worldtest.protocol import Episode
 from worldtest.results import ActionLog, EpisodeRecord
 from worldtest.settings import Settings
 from worldtest.suite import Suite
+from worldtest.tasks.phase import TestPhase
 
 __all__ = ["Replay", "ReplayError", "ReplayFrame", "reconstruct"]
 
@@ -93,7 +94,7 @@ class Replay:
     record: EpisodeRecord
     frames: list[ReplayFrame] = field(default_factory=list)
     frame_rate: int = 8
-    phase: Any = None
+    phase: TestPhase | None = None
     score: float | None = None
 
 
@@ -105,10 +106,10 @@ class _RecordedAgent:
         self._logs = {"interaction": iter(record.interaction), "test": iter(record.test)}
         self.log: ActionLog | None = None
 
-    def reset(self, start: Any) -> None:
+    def reset(self, start: EpisodeStart) -> None:
         pass
 
-    def act(self, obs: Any) -> str | None:
+    def act(self, obs: Observation) -> str | None:
         """The next recorded action of the observation's phase (None when there is none)."""
         self.log = next(self._logs["interaction" if obs.phase == "interaction" else "test"], None)
         return None if self.log is None else self.log.action

@@ -73,6 +73,7 @@ from worldtest.protocol import run_episode, run_episode_async
 from worldtest.settings import Settings, episode_settings
 from worldtest.results import EpisodeRecord, ResultsStore, episode_key
 from worldtest.tasks.checks import check_task
+from worldtest.tasks.models import Task
 
 __all__ = ["AgentEstimate", "Job", "RunConfig", "Spending", "episode_rng", "estimate", "plan",
            "run", "stable_hash"]
@@ -207,7 +208,7 @@ class Job:
     key: str
     agent_id: str
     env: str
-    task: Any
+    task: Task
     settings: Settings
     seed: int
 

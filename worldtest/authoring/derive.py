@@ -47,6 +47,7 @@ from worldtest.search import (ARROWS, Event, bfs, bfs_layers, candidate_events, 
                               goal_test)
 from worldtest.tasks.baselines import MFP_SCORERS, expected_score, option_scores
 from worldtest.tasks.policies import planning_battery_reaches
+from worldtest.suite import Suite
 from worldtest.tasks.models import CdTask, MfpMask, MfpTask, PlanningTask, save_task
 
 __all__ = ["derive", "derive_env", "derive_mfp", "derive_planning", "derive_cd_start",
@@ -729,7 +730,7 @@ def derive_cd_start(env: str, program: Program, wrong: Program, task: CdTask) ->
     return made
 
 
-def derive_env(suite: Any, env: str, families: tuple[str, ...] = FAMILIES_DERIVED
+def derive_env(suite: Suite, env: str, families: tuple[str, ...] = FAMILIES_DERIVED
                ) -> list[tuple[Path, Any]]:
     """Derive the tasks of one environment of ``suite`` (a :class:`worldtest.suite.Suite`).
 
@@ -773,7 +774,6 @@ def derive(root: Path, envs: list[str] | None = None, *,
         The task files written.
     """
     from worldtest.parallel import imap_ordered
-    from worldtest.suite import Suite
     suite = Suite(root)
     names = envs or sorted(suite.envs)
     written = []
@@ -788,7 +788,6 @@ def derive(root: Path, envs: list[str] | None = None, *,
 
 def _derive_env(item: tuple[Path, str, tuple[str, ...]]) -> tuple[list[Path], list[str]]:
     """Derive and write the tasks of one environment: (files written, lines to echo)."""
-    from worldtest.suite import Suite
     root, env, families = item
     suite = Suite(root)
     written, lines = [], []

@@ -45,7 +45,9 @@ from worldtest.autumn import Program, World, load_program
 from worldtest.env import frame_of, start_world
 from worldtest.errors import ActionError, AutumnError, ConfigError, WorldtestError
 from worldtest.search import Event, bfs, goal_test
+from worldtest.suite import Suite
 from worldtest.tasks.checks import check_task
+from worldtest.tasks.models import CdTask, MfpTask, PlanningTask, Task
 
 __all__ = ["Problem", "validate", "validate_task", "parse_events", "cd_rollout",
            "N_CD_ROLLOUTS", "battery_check"]
@@ -63,7 +65,7 @@ def _first_diff(a: list[np.ndarray], b: list[np.ndarray]) -> int | None:
 
 
 # -- the test's start ------------------------------------------------------------------------------
-def _validate_start(task: Any, program: Program) -> list[Problem]:
+def _validate_start(task: Task, program: Program) -> list[Problem]:
     """A hidden prefix must leave a frame other than the initial one (docs/protocol.md, 2): a
     test that starts where the interaction phase started can be passed from memory."""
     if not task.prefix:
@@ -76,7 +78,7 @@ def _validate_start(task: Any, program: Program) -> list[Problem]:
 
 
 # -- MFP ----------------------------------------------------------------------------------------
-def _validate_mfp(task: Any, program: Program, wrong: Program | None) -> list[Problem]:
+def _validate_mfp(task: MfpTask, program: Program, wrong: Program | None) -> list[Problem]:
     p: list[Problem] = []
     tid = task.id
     events = parse_events(task.actions)
@@ -110,7 +112,7 @@ def _validate_mfp(task: Any, program: Program, wrong: Program | None) -> list[Pr
 
 
 # -- planning -----------------------------------------------------------------------------------
-def _validate_planning(task: Any, program: Program) -> list[Problem]:
+def _validate_planning(task: PlanningTask, program: Program) -> list[Problem]:
     p: list[Problem] = []
     tid = task.id
     start = start_world(program, task.seed, parse_events(task.prefix))
@@ -203,7 +205,7 @@ def _random_events(world: World, rng: np.random.Generator, n: int) -> list[Event
     return out
 
 
-def _validate_cd(task: Any, program: Program, wrong: Program | None) -> list[Problem]:
+def _validate_cd(task: CdTask, program: Program, wrong: Program | None) -> list[Problem]:
     tid = task.id
     if wrong is None:
         return [Problem(tid, "wrong_program", f"{task.wrong_program} is missing")]
@@ -256,7 +258,7 @@ def _validate_cd(task: Any, program: Program, wrong: Program | None) -> list[Pro
 
 
 # -- the whole suite ----------------------------------------------------------------------------
-def validate_task(suite: Any, env: str, family: str, *, oracle: bool = True) -> list[Problem]:
+def validate_task(suite: Suite, env: str, family: str, *, oracle: bool = True) -> list[Problem]:
     """Validate one task of ``suite`` (a :class:`worldtest.suite.Suite`)."""
     tid = f"{env}/{family}"
     try:
@@ -292,7 +294,7 @@ def validate_task(suite: Any, env: str, family: str, *, oracle: bool = True) -> 
     return problems
 
 
-def _oracle_score(suite: Any, env: str, family: str, task: Any) -> float:
+def _oracle_score(suite: Suite, env: str, family: str, task: Task) -> float:
     from worldtest.agents.oracle import OracleAgent
     from worldtest.protocol import Settings, run_episode
     record = run_episode(OracleAgent(), suite.spec(env), suite.program(env), task, Settings(),
@@ -323,7 +325,6 @@ def validate(root: Path | None, envs: list[str] | None = None, *, oracle: bool =
     if battery_seeds < 0:
         raise ConfigError(f"battery_seeds must be >= 0, got {battery_seeds}")
     from worldtest.parallel import imap_ordered
-    from worldtest.suite import Suite
     suite = Suite(root)
     names = envs or sorted(suite.envs)
     problems: list[Problem] = []
@@ -345,7 +346,7 @@ def validate(root: Path | None, envs: list[str] | None = None, *, oracle: bool =
     return problems
 
 
-def battery_check(suite: Any, names: list[str], n_seeds: int, echo: Any = None) -> list[Problem]:
+def battery_check(suite: Suite, names: list[str], n_seeds: int, echo: Any = None) -> list[Problem]:
     """Run the adversary battery (:func:`worldtest.authoring.battery.run_battery`) over ``names``;
     print its table; a problem per member beating random by more than ``BATTERY_MARGIN`` on a
     family of at least ``BATTERY_MIN_TASKS`` tasks (a failing member's episode is a problem
@@ -366,7 +367,6 @@ _SUITES: dict[Path, Any] = {}  # per process: suite root -> Suite (its programs 
 def _validate_env(item: tuple[Path, str, bool]) -> list[tuple[str, list[Problem]]]:
     """(family, problems) of the three tasks of one (root, env, oracle), in a worker process or
     this one."""
-    from worldtest.suite import Suite
     root, env, oracle = item
     if root not in _SUITES:
         _SUITES[root] = Suite(root)
@@ -374,7 +374,7 @@ def _validate_env(item: tuple[Path, str, bool]) -> list[tuple[str, list[Problem]
             for family in ("mfp", "planning", "cd")]
 
 
-def _suite_checks(suite: Any, names: list[str], echo: Any) -> list[Problem]:
+def _suite_checks(suite: Suite, names: list[str], echo: Any) -> list[Problem]:
     """Suite-wide figures: the similarity-only MFP baselines (which must stay near chance once
     the suite has at least ``SIMILARITY_MIN_TASKS`` MFP tasks) and the plan-length spread."""
     from worldtest.tasks.baselines import SIMILARITY_LIMIT, suite_scores

@@ -13,6 +13,13 @@ flight on one event loop; see :mod:`worldtest.runner`)::
         obs = episode.send(agent.act(obs), t_wall)   # or episode.fail(reason)
     record = episode.record()
 
+The rules of each phase are not written here but in the phase objects the episode drives: the
+interaction phase is :class:`~worldtest.interaction.InteractionPhase`, the test phase the
+family's :class:`~worldtest.tasks.phase.TestPhase` from :func:`worldtest.tasks.start_phase`
+(the task's seed, after its hidden prefix); the settings are resolved once, by
+:func:`worldtest.settings.episode_settings`. :func:`worldtest.replay.reconstruct` replays a
+record through this same class.
+
 An episode never crashes on agent misbehaviour: unparsable text, an off-grid click or an action
 not offered is recorded as invalid, costs one action and is reported in the next observation's
 ``message`` (protocol section 2, "Invalid actions"); an exception raised by the agent, or an

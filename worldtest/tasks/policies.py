@@ -16,9 +16,12 @@ search. Policies are single-use (one per run). Members:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from worldtest.autumn.runtime import World
 
 __all__ = ["GreedyGoalChaser", "RepeatBest", "goal_distance", "greedy_goal_policy",
            "GREEDY_SEEDS", "planning_battery", "run_member", "planning_battery_reaches",
@@ -317,7 +320,7 @@ def planning_battery(grid_size: int, mask: np.ndarray, horizon: int,
     return out
 
 
-def run_member(world: Any, member: Any, goal: np.ndarray, mask: np.ndarray,
+def run_member(world: World, member: Any, goal: np.ndarray, mask: np.ndarray,
                horizon: int) -> int | None:
     """Play one battery member from a copy of ``world``; the ticks it took to reach the goal.
 
@@ -363,7 +366,7 @@ def run_member(world: Any, member: Any, goal: np.ndarray, mask: np.ndarray,
     return None
 
 
-def planning_battery_reaches(world: Any, goal: np.ndarray, mask: np.ndarray, horizon: int,
+def planning_battery_reaches(world: World, goal: np.ndarray, mask: np.ndarray, horizon: int,
                              seed: int) -> str | None:
     """The first member of :func:`planning_battery` that reaches the goal from ``world``.
 

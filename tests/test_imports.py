@@ -115,9 +115,11 @@ def _layer(module: str) -> int:
 GRAPH = {name: _imports(name, path) for name, path in MODULES.items()}
 
 
-def test_every_module_has_a_layer():
+def test_every_module_has_a_layer_and_every_layer_entry_exists():
     for name in MODULES:
         _layer(name)
+    stale = [prefix for names in LAYERS for prefix in names if prefix not in MODULES]
+    assert not stale, f"LAYERS names modules that do not exist: {stale}"
 
 
 def test_no_upward_imports():

@@ -13,7 +13,7 @@ Run by hand: ``python benchmarks/scaling.py [--envs a,b,c] [--budget B] [--worke
    the 1-worker run's apart from wall-clock fields (they must). A **control** first: the same
    CPU-bound job in 1 and in ``max(--workers)`` processes, i.e. what the machine's other load
    leaves for parallel work at that moment.
-2. **validate**: ``worldtest.tasks.validate.validate`` of ``--validate-envs`` with 1 and 2
+2. **validate**: ``worldtest.authoring.validate.validate`` of ``--validate-envs`` with 1 and 2
    workers; the speed-up, and whether the printed lines are the same (they must).
 3. **model agents** (``--llm``): ``benchmarks/llm_throughput.py``'s fake server (latency
    ``--latency``) and presets (``--presets`` at concurrency 32, proportionally fewer below);
@@ -117,7 +117,7 @@ def episodes(args: argparse.Namespace, tmp: Path) -> None:
 
 
 def validation(args: argparse.Namespace) -> None:
-    from worldtest.tasks.validate import validate
+    from worldtest.authoring.validate import validate
 
     envs = args.validate_envs.split(",")
     print(f"-- tasks validate on {len(envs)} environments ({', '.join(envs)})")

@@ -11,7 +11,7 @@ from worldtest.errors import WorldtestError
 from worldtest.search import bfs_layers
 from worldtest.tasks.baselines import (border_similarity, expected_score,
                                        persistence_similarity)
-from worldtest.tasks.derive import perturbation_sites, perturbed_program, replay
+from worldtest.authoring.derive import perturbation_sites, perturbed_program, replay
 
 # A 4x4 frame: column 0 is colour 5, the rest colour 1; the mask is the 2x2 block at (1, 1).
 FRAME = np.array([[5, 1, 1, 1],

@@ -19,11 +19,11 @@ from worldtest.errors import ConfigError
 from worldtest.palette import from_letters
 from worldtest.protocol import Settings, run_episode
 from worldtest.suite import Suite
-from worldtest.tasks import battery
+from worldtest.authoring import battery
 from worldtest.tasks.baselines import EXTRA_SCORERS, MFP_SCORERS
-from worldtest.tasks.battery import battery_problems, battery_table, run_battery
+from worldtest.authoring.battery import battery_problems, battery_table, run_battery
 from worldtest.tasks.models import CdTask, MfpMask, MfpTask, PlanningTask, save_task
-from worldtest.tasks.validate import validate
+from worldtest.authoring.validate import validate
 from worldtest.tasks.policies import (GreedyGoalChaser, planning_battery,
                                       planning_battery_reaches, run_member)
 

@@ -10,7 +10,7 @@ import pytest
 
 from worldtest.cli import main
 from worldtest.suite import Suite
-from worldtest.tasks.validate import validate_task
+from worldtest.authoring.validate import validate_task
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -23,7 +23,7 @@ import pytest
 from worldtest.cli import main
 from worldtest.download import DEFAULT_BASE_URL, download_autumnbench, object_url
 from worldtest.errors import ConfigError, DownloadError
-from worldtest.tasks.reference import colour_map
+from worldtest.authoring.reference import colour_map
 
 EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "reference_example"
 BUCKET = "test-bucket.example"

@@ -26,8 +26,8 @@ from worldtest.errors import ConfigError
 from worldtest.palette import COLOURS
 from worldtest.suite import Suite
 from worldtest.tasks.models import load_task
-from worldtest.tasks.reference import colour_map, colour_table_text, import_reference
-from worldtest.tasks.validate import validate_task
+from worldtest.authoring.reference import colour_map, colour_table_text, import_reference
+from worldtest.authoring.validate import validate_task
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "tests" / "fixtures" / "reference_example"

@@ -23,7 +23,7 @@ from worldtest.agents.llm.agent import LlmAgent
 from fakeserver import FakeServer
 from worldtest.protocol import Settings, run_episode
 from worldtest.suite import Suite
-from worldtest.tasks.reference import import_reference
+from worldtest.authoring.reference import import_reference
 
 EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "reference_example"
 

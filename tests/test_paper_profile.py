@@ -22,7 +22,7 @@ from worldtest.runner import RunConfig
 from worldtest.suite import Suite
 from worldtest.tasks.mfp import start as start_mfp
 from worldtest.tasks.models import MfpMask, MfpTask
-from worldtest.tasks.reference import import_reference
+from worldtest.authoring.reference import import_reference
 
 EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "reference_example"
 

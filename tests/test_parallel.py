@@ -19,8 +19,8 @@ from worldtest.errors import ResultsError
 from worldtest.parallel import imap_ordered
 from worldtest.results import ResultsStore
 from worldtest.runner import RunConfig, run
-from worldtest.tasks.derive import derive
-from worldtest.tasks.validate import validate
+from worldtest.authoring.derive import derive
+from worldtest.authoring.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])}

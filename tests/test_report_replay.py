@@ -3,6 +3,7 @@ frame, every frame checked against its recorded digest; thumbnails and GIF repla
 
 import base64
 import io
+import json
 
 import numpy as np
 import pytest
@@ -16,6 +17,7 @@ from worldtest.report.html import render_html
 from worldtest.render import OUTLINE, frame_scale, outline_cells, upscale
 from worldtest.report.media import cd_first_change, pick_episodes, thumbnails, write_gif
 from worldtest.report.replay import ReplayError, replay
+from worldtest.results import ResultsStore
 from worldtest.suite import Suite
 
 SETTINGS = Settings(budget=12, horizon=40, reset_seed="fresh")  # 8 ticks per action (FRAME_RATE)
@@ -95,10 +97,31 @@ def test_replay_recreates_every_frame_of_real_episodes(suite, episodes):
     assert np.array_equal(mfp.test[0], suite.task("particles", "mfp").frames[0])
 
 
-def test_fresh_reset_seed_comes_from_the_log_message(suite, episodes):
+def test_fresh_reset_seed_comes_from_the_record(suite, episodes):
     record = episodes[0].model_copy(deep=True)
+    assert record.interaction[3].reset_seed is not None
+    record.interaction[3].reset_seed = 12345
+    with pytest.raises(ReplayError, match=r"interaction action [45] \(.*\): replayed tick"):
+        replay(record, suite)
+
+
+def test_a_schema_1_record_names_its_fresh_reset_seed_in_the_message(suite, episodes, tmp_path):
+    # Records written before ActionLog.reset_seed (schema 1) are still read and replayed: the
+    # seed of a fresh reset comes from its message "reset with seed N".
+    data = json.loads(episodes[0].model_dump_json())
+    data["schema_version"] = 1
+    for log in data["interaction"]:
+        log.pop("reset_seed", None)
+    path = tmp_path / "old.jsonl"
+    path.write_text(json.dumps(data) + "\n")
+    (record,) = ResultsStore(path).load()
+    assert record.schema_version == 1 and record.interaction[3].reset_seed is None
+    assert replay(record, suite).score == episodes[0].score
     record.interaction[3].message = "reset with seed 12345"
     with pytest.raises(ReplayError, match=r"interaction action [45] \(.*\): replayed tick"):
+        replay(record, suite)
+    record.interaction[3].message = None
+    with pytest.raises(ReplayError, match=r"interaction action 4: names no fresh seed"):
         replay(record, suite)
 
 

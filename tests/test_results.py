@@ -67,7 +67,7 @@ def test_append_load_round_trip(tmp_path):
     assert store.load() == written
     lines = store.path.read_text().splitlines()
     assert len(lines) == 3
-    assert json.loads(lines[0])["schema_version"] == 1
+    assert json.loads(lines[0])["schema_version"] == 2  # 2 since ActionLog.reset_seed
 
 
 def test_append_flushes_and_fsyncs_each_record(tmp_path, monkeypatch):
@@ -134,11 +134,11 @@ def test_garbled_middle_line_names_file_and_line(tmp_path):
 def test_unknown_schema_version_is_refused(tmp_path):
     path = tmp_path / "e.jsonl"
     data = json.loads(make_record().model_dump_json())
-    data["schema_version"] = 2
+    data["schema_version"] = 3
     path.write_text(json.dumps(data) + "\n")
-    with pytest.raises(ResultsError, match=r"e\.jsonl:1: unknown schema_version 2"):
+    with pytest.raises(ResultsError, match=r"e\.jsonl:1: unknown schema_version 3"):
         ResultsStore(path).load()
-    with pytest.raises(ResultsError, match="unknown schema_version 2"):
+    with pytest.raises(ResultsError, match="unknown schema_version 3"):
         load_records([tmp_path])
 
 
@@ -194,3 +194,17 @@ def test_record_rejects_unknown_fields_and_bad_family():
         make_record(colour="red")
     with pytest.raises(ValueError):
         make_record(task="ice/reward")
+
+
+def test_a_schema_1_record_is_still_read(tmp_path):
+    # Version 1 (before ActionLog.reset_seed) is read as it was written; version 2 lines carry
+    # reset_seed only on resets.
+    data = json.loads(make_record().model_dump_json())
+    assert data["schema_version"] == 2
+    data["schema_version"] = 1
+    path = tmp_path / "old.jsonl"
+    path.write_text(json.dumps(data) + "\n")
+    (record,) = ResultsStore(path).load()
+    assert record.schema_version == 1
+    assert all(log.reset_seed is None for log in record.interaction)
+    assert all("reset_seed" not in log for log in data["interaction"])

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from worldtest.suite import Suite
-from worldtest.tasks.derive import derive
+from worldtest.authoring.derive import derive
 from worldtest.tasks.models import load_task
-from worldtest.tasks.validate import validate_task
+from worldtest.authoring.validate import validate_task
 
 ROOT = Path(__file__).resolve().parent.parent
 SUITE = Suite(ROOT)

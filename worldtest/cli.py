@@ -384,14 +384,14 @@ def _compare(args: argparse.Namespace, console: Any) -> int:
 
 
 def _cmd_tasks_derive(args: argparse.Namespace) -> int:
-    from worldtest.tasks.derive import derive
+    from worldtest.authoring.derive import derive
 
     derive(_suite_root(args), args.env or None, echo=print, workers=_workers(args))
     return 0
 
 
 def _cmd_tasks_validate(args: argparse.Namespace) -> int:
-    from worldtest.tasks.validate import validate
+    from worldtest.authoring.validate import validate
 
     problems = validate(_suite_root(args), args.env or None, oracle=not args.no_oracle,
                         echo=lambda line: print(line, flush=True),
@@ -469,7 +469,7 @@ def _cmd_gallery(args: argparse.Namespace) -> int:
 
 
 def _cmd_import_reference(args: argparse.Namespace) -> int:
-    from worldtest.tasks.reference import import_reference
+    from worldtest.authoring.reference import import_reference
 
     report = import_reference(Path(args.folder), Path(args.out), seed=args.seed, echo=print)
     for task, reason in report.skipped:

@@ -12,7 +12,7 @@ Each object is at ``<base><url-encoded path>?alt=media`` (the path's ``/`` encod
 the default base is :data:`DEFAULT_BASE_URL`. Files land under ``DIR`` in the same layout, so
 ``DIR`` stays a reference folder (``import-reference`` and the reference harness read it). The
 colour table is not in the bucket: ours, in the reference layout, is written as
-``DIR/color_dict.yaml`` (:func:`worldtest.tasks.reference.colour_table_text`). Finally the
+``DIR/color_dict.yaml`` (:func:`worldtest.authoring.reference.colour_table_text`). Finally the
 folder is imported into itself (``DIR/environments``, ``DIR/tasks``), so ``worldtest run --suite
 DIR`` runs it.
 
@@ -145,7 +145,7 @@ def download_autumnbench(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from worldtest.tasks.reference import colour_table_text, import_reference, require_yaml
+    from worldtest.authoring.reference import colour_table_text, import_reference, require_yaml
 
     require_yaml()
     root = Path(out)

@@ -4,7 +4,7 @@
   which of its three tasks exist (a rich table): one line each, or in full with ``long``.
 - :func:`show` draws one environment: frame 0 as a PNG (each cell an ``scale`` x ``scale`` block
   with a darker edge, :func:`worldtest.render.upscale`) and a short seeded rollout of the
-  rule-exercising policy (:func:`worldtest.tasks.derive.policy_event`) as an animated GIF.
+  rule-exercising policy (:func:`worldtest.authoring.derive.policy_event`) as an animated GIF.
 - :func:`write_gallery` regenerates ``environments/README.md`` and ``environments/gallery/``.
 
 Everything is deterministic: the same suite, seed and tick count give the same bytes.
@@ -115,7 +115,7 @@ def rollout_frames(suite: Suite, env: str, seed: int = GALLERY_SEED,
         ConfigError: unknown environment. AutumnError: the program does not load.
     """
     from worldtest.errors import AutumnError
-    from worldtest.tasks.derive import policy_event
+    from worldtest.authoring.derive import policy_event
 
     world = suite.program(env).start(seed)
     rng = np.random.default_rng(seed)

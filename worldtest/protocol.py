@@ -13,6 +13,13 @@ flight on one event loop; see :mod:`worldtest.runner`)::
         obs = episode.send(agent.act(obs), t_wall)   # or episode.fail(reason)
     record = episode.record()
 
+The rules of each phase are not written here but in the phase objects the episode drives: the
+interaction phase is :class:`~worldtest.interaction.InteractionPhase`, the test phase the
+family's :class:`~worldtest.tasks.phase.TestPhase` from :func:`worldtest.tasks.start_phase`
+(the task's seed, after its hidden prefix); the settings are resolved once, by
+:func:`worldtest.settings.episode_settings`. :func:`worldtest.replay.reconstruct` replays a
+record through this same class.
+
 An episode never crashes on agent misbehaviour: unparsable text, an off-grid click or an action
 not offered is recorded as invalid, costs one action and is reported in the next observation's
 ``message`` (protocol section 2, "Invalid actions"); an exception raised by the agent, or an
@@ -25,122 +32,46 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Generator
+from collections.abc import Generator, Iterable
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 import worldtest
 from worldtest.agents.base import (
     Agent,
+    AsyncAgent,
     EpisodeStart,
     Observation,
     Privileged,
     agent_transcript,
     agent_usage,
 )
-from worldtest.env import INTERACTION_TEMPLATES, AutumnEnv, EnvSpec, Frame, parse_action
+from worldtest.autumn.runtime import Program
+from worldtest.env import EnvSpec
 from worldtest.errors import ActionError, WorldtestError
+from worldtest.interaction import InteractionPhase
 from worldtest.results import ActionLog, EpisodeRecord, episode_key
+from worldtest.settings import PAPER_SETTINGS, PAPER_TRANSITION_STEPS, Settings, episode_settings
 from worldtest.tasks import start_phase
+from worldtest.tasks.models import Task
+from worldtest.tasks.phase import TestPhase
 
-__all__ = ["PAPER_SETTINGS", "Episode", "Settings", "digest", "run_episode", "run_episode_async"]
+# Settings live in worldtest.settings (below agents and protocol); re-exported here so
+# ``from worldtest.protocol import Settings`` keeps working.
+__all__ = [
+    "PAPER_SETTINGS",
+    "PAPER_TRANSITION_STEPS",
+    "Episode",
+    "Settings",
+    "digest",
+    "episode_settings",
+    "run_episode",
+    "run_episode_async",
+]
 
 _MAX_TEXT = 200  # characters of an agent's action text kept in the log
-
-
-class Settings(BaseModel):
-    """The protocol settings of an episode (protocol section 2); frozen.
-
-    Attributes:
-        budget: agent actions in the interaction phase, every action counted (reset,
-            go-to-test and invalid ones included). Default 200, the reference "full evaluation".
-        horizon: test actions at most; running out scores 0. Default 300.
-        ticks_per_action: ticks per interaction action (the action's tick, then no-input
-            ticks); None means the program's FRAME_RATE, the reference default. Test phases
-            always use one tick per action.
-        reset_seed: ``"same"``: reset restarts with the episode seed (the reference harness);
-            ``"fresh"``: with a new seed drawn from the episode's generator (as human
-            participants got).
-        profile: ``"worldtest"`` (ours, the default) or ``"paper"`` (the reference harness's
-            settings, :data:`PAPER_SETTINGS`; README "The paper profile").
-        step_cap: None, or agent actions over the whole episode (interaction actions, the
-            reference's transition steps, test actions): the test phase gets what is left
-            (:meth:`test_horizon`). Reference: 501.
-        mfp_rewind: MFP ``rewind``: ``"start"`` (back to frame 0, offered from frame 1 on) or
-            ``"previous"`` (one frame back, offered once the last frame was reached: the
-            reference harness).
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    budget: int = Field(default=200, ge=0)
-    horizon: int = Field(default=300, ge=1)
-    ticks_per_action: int | None = Field(default=None, ge=1)
-    reset_seed: Literal["same", "fresh"] = "same"
-    profile: Literal["worldtest", "paper"] = "worldtest"
-    step_cap: int | None = Field(default=None, ge=1)
-    mfp_rewind: Literal["start", "previous"] = "start"
-
-    @model_serializer(mode="wrap")
-    def _dump(self, handler: Any) -> dict[str, Any]:
-        # The profile fields are left out at their defaults, so records (and resume keys) of
-        # the worldtest profile stay as they were before the fields existed.
-        data = handler(self)
-        for name, default in _PROFILE_DEFAULTS.items():
-            if data.get(name, default) == default:
-                data.pop(name, None)
-        return data
-
-    @classmethod
-    def paper(cls, **overrides: Any) -> Settings:
-        """The reference harness's settings (:data:`PAPER_SETTINGS`), with ``overrides``."""
-        return cls(**{**PAPER_SETTINGS, **overrides})
-
-    def resolved(self, frame_rate: int) -> Settings:
-        """These settings with ``ticks_per_action`` filled in from ``frame_rate`` if None:
-        FRAME_RATE (profile ``worldtest``), or 1 + FRAME_RATE // 2 (profile ``paper``: the
-        reference's action tick plus ``frame_rate // 2`` stacked no-input ticks)."""
-        if self.ticks_per_action is not None:
-            return self
-        ticks = 1 + int(frame_rate) // 2 if self.profile == "paper" else int(frame_rate)
-        return self.model_copy(update={"ticks_per_action": ticks})
-
-    def test_horizon(self, interaction_actions: int, family: str) -> int:
-        """Test actions allowed after ``interaction_actions`` in a ``family`` test phase:
-        ``horizon``, and under a ``step_cap`` at most ``step_cap - interaction_actions -
-        PAPER_TRANSITION_STEPS[family]`` (never below 0)."""
-        if self.step_cap is None:
-            return self.horizon
-        left = self.step_cap - interaction_actions - PAPER_TRANSITION_STEPS.get(family, 0)
-        return max(0, min(self.horizon, left))
-
-
-_PROFILE_DEFAULTS = {"profile": "worldtest", "step_cap": None, "mfp_rewind": "start"}
-
-PAPER_TRANSITION_STEPS = {"mfp": 0, "planning": 2, "cd": 2}
-"""Steps the reference harness spends between the phases, counted against its step cap: its
-planning and CD composite environments pass through ``Transition`` and ``*Reset`` states (one
-step each, offered only ``noop``; ``environment_interfaces.py``); its MFP composite answers the
-last interaction step with the first MFP observation (``environment_interfaces_mfp.py``)."""
-
-PAPER_SETTINGS: dict[str, Any] = {
-    "profile": "paper",
-    "budget": 300,
-    "horizon": 501,
-    "step_cap": 501,
-    "mfp_rewind": "previous",
-    "reset_seed": "same",
-}
-"""The reference harness's settings (BasisResearch/MARAProtocol, python_examples/autumnbench):
-``max_interaction_steps: 300`` and ``max_steps: 501`` in ``conf/config.yaml`` (commit 0833974)
-and ``run_environment(max_steps=501)`` in ``evaluation_controller.py``: one cap of 501 steps over
-the interaction phase, the transition steps (:data:`PAPER_TRANSITION_STEPS`) and the test
-phase; MFP ``rewind`` one frame back, offered once the last frame was reached
-(``concrete_envs.py``, ``MARAMFPEnvironment``); reset with the same seed. Its seed (0) is the
-run's, set by ``worldtest run --profile paper``."""
 
 
 def digest(frame: np.ndarray) -> str:
@@ -157,7 +88,7 @@ def _shown(text: Any) -> str:
     return out if len(out) <= _MAX_TEXT else out[: _MAX_TEXT - 3] + "..."
 
 
-def _raised(agent: Any, where: str, err: BaseException) -> str:
+def _raised(agent: Agent, where: str, err: BaseException) -> str:
     return f"agent {agent.id!r} raised in {where}(): {type(err).__name__}: {err}"
 
 
@@ -185,33 +116,43 @@ class Episode:
         wrong_program: CD only: the compiled wrong program (default: loaded beside the task).
         suite: the suite's id for the record (None: the built-in suite; see
             :attr:`worldtest.suite.Suite.id`).
+        fresh_seeds: replay only: the seeds of the fresh resets, in order, used instead of
+            drawing them (:class:`~worldtest.interaction.InteractionPhase`).
+
+    Attributes:
+        interaction_phase: the :class:`~worldtest.interaction.InteractionPhase` (once started);
+        test_phase: the family's :class:`~worldtest.tasks.phase.TestPhase` (once reached),
+        test_grids: the frames the last test action showed; interaction, test: the action
+        logs so far (:class:`~worldtest.results.ActionLog`).
     """
 
     def __init__(
         self,
         agent: Agent,
         suite_env: EnvSpec,
-        program: Any,
-        task: Any,
+        program: Program,
+        task: Task,
         settings: Settings,
         seed: int,
         *,
         rng: np.random.Generator,
-        wrong_program: Any = None,
+        wrong_program: Program | None = None,
         suite: str | None = None,
+        fresh_seeds: Iterable[int] | None = None,
     ) -> None:
         self.agent = agent
         self.suite = suite
         self.suite_env, self.program, self.task, self.seed = suite_env, program, task, seed
         self.wrong_program = wrong_program
-        self.settings = (
-            settings if settings.ticks_per_action else settings.resolved(suite_env.frame_rate)
-        )
+        self.settings = settings  # resolved by start() (episode_settings)
         self._requested = settings
         self.agent_rng, self.harness_rng = rng.spawn(2)
+        self._fresh_seeds = None if fresh_seeds is None else iter(fresh_seeds)
+        self.interaction_phase: InteractionPhase | None = None
+        self.test_phase: TestPhase | None = None
+        self.test_grids: list[np.ndarray] = []
         self.interaction: list[ActionLog] = []
         self.test: list[ActionLog] = []
-        self.n_resets = 0
         self.n_invalid = 0
         self.score, self.outcome, self.status, self.error = 0.0, {}, "ok", None
         self.started_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -219,6 +160,11 @@ class Episode:
         self._steps: _Steps = self._play()
         self.observation: Observation | None = None
         self.done = False
+
+    @property
+    def n_resets(self) -> int:
+        """Valid resets in the interaction phase so far."""
+        return self.interaction_phase.n_resets if self.interaction_phase is not None else 0
 
     # -- driving ----------------------------------------------------------------------------
     def start(self) -> Observation | None:
@@ -259,9 +205,11 @@ class Episode:
         """The whole episode; yields each observation, is sent ``(text, t_wall)``."""
         agent, task, seed = self.agent, self.task, self.seed
         try:
-            env = AutumnEnv(self.program, seed, ticks_per_action=1)
-            self.settings = self._requested.resolved(env.world.frame_rate)
-            env.ticks_per_action = self.settings.ticks_per_action
+            self.settings = episode_settings(self._requested, self.program)
+            self.interaction_phase = InteractionPhase(
+                self.program, seed, self.settings, rng=self.harness_rng,
+                fresh_seeds=self._fresh_seeds,
+            )
             privileged = None
             if getattr(agent, "privileged", False):
                 privileged = Privileged(
@@ -272,8 +220,8 @@ class Episode:
                 )
             start = EpisodeStart(
                 self.suite_env.name,
-                env.grid_size,
-                env.world.frame_rate,
+                self.interaction_phase.grid_size,
+                self.program.frame_rate,
                 self.settings,
                 self.agent_rng,
                 privileged,
@@ -282,7 +230,7 @@ class Episode:
                 agent.reset(start)
             except Exception as err:
                 raise _AgentFailure(_raised(agent, "reset", err)) from err
-            self.outcome.update((yield from self._interact(env)))
+            self.outcome.update((yield from self._interact()))
             extra = (
                 {"wrong_program": self.wrong_program}
                 if task.family == "cd" and self.wrong_program is not None
@@ -291,6 +239,7 @@ class Episode:
             # Every test phase runs with the task's seed from the task's hidden start (its
             # prefix), never from where the interaction phase started (docs/protocol.md, 2).
             phase = start_phase(task, self.program, self.settings, **extra)
+            self.test_phase = phase
             self.score, phase_outcome = yield from self._run_test(phase)
             self.outcome.update(phase_outcome)
         except _AgentFailure as err:
@@ -308,6 +257,7 @@ class Episode:
         frame: np.ndarray,
         message: str | None,
         t_wall: float | None,
+        reset_seed: int | None = None,
     ) -> None:
         """Append one ActionLog; the action text is canonical when valid, as sent otherwise."""
         logs = self.interaction if phase == "interaction" else self.test
@@ -321,65 +271,42 @@ class Episode:
                 digest=digest(frame),
                 message=message,
                 t_wall=t_wall,
+                reset_seed=reset_seed,
             )
         )
 
-    def _interact(self, env: AutumnEnv) -> Generator[Observation, tuple[Any, float], dict]:
-        """The interaction phase (protocol sections 1 and 2)."""
-        settings, seed = self.settings, self.seed
-        frames, message, used, ended = [Frame(0, None, env.frame)], None, 0, "budget"
-        offered = list(INTERACTION_TEMPLATES)
-        while used < settings.budget:
+    def _interact(self) -> Generator[Observation, tuple[Any, float], dict]:
+        """Drive the interaction phase (:class:`~worldtest.interaction.InteractionPhase`)."""
+        phase, message = self.interaction_phase, None
+        while not phase.done:
             obs = Observation(
                 "interaction",
-                frames,
-                env.frame,
-                offered,
-                settings.budget - used,
+                phase.frames,
+                phase.frame,
+                phase.offered,
+                phase.remaining,
                 message,
-                first=used == 0,
+                first=phase.n_actions == 0,
             )
             text, t_wall = yield obs
-            used += 1
             try:
-                action = parse_action(text, env.grid_size)
-                if action.template not in offered:
-                    raise ActionError(
-                        f"{action} is not offered in the interaction phase: "
-                        f"expected one of {', '.join(offered)}"
-                    )
+                phase.apply(text)
             except ActionError as err:
                 self.n_invalid += 1
-                message, frames = f"invalid action {_shown(text)!r}: {err}", []
+                message = f"invalid action {_shown(text)!r}: {err}"
                 self._log(
-                    "interaction", _shown(text), False, env.tick, 0, env.frame, message, t_wall
+                    "interaction", _shown(text), False, phase.tick, 0, phase.frame, message, t_wall
                 )
                 continue
-            message, ticks, note = None, 0, None
-            if action.kind == "go-to-test":
-                ended, frames = "go-to-test", []
-            elif action.kind == "reset":
-                new_seed = (
-                    seed
-                    if settings.reset_seed == "same"
-                    else int(self.harness_rng.integers(1, 2**31))
-                )
-                env.reset(new_seed)
-                self.n_resets += 1
-                frames, note = [Frame(0, "reset", env.frame)], f"reset with seed {new_seed}"
-            else:
-                grids = env.step(action)
-                ticks, first = len(grids), env.tick - len(grids) + 1
-                frames = [
-                    Frame(first + i, str(action) if i == 0 else None, g)
-                    for i, g in enumerate(grids)
-                ]
-            self._log("interaction", str(action), True, env.tick, ticks, env.frame, note, t_wall)
-            if ended == "go-to-test":
-                break
-        return {"interaction_actions": used, "interaction_ended": ended}
+            message, seed = None, phase.last_reset_seed
+            note = None if seed is None else f"reset with seed {seed}"
+            self._log(
+                "interaction", str(phase.last_action), True, phase.tick, phase.last_ticks,
+                phase.frame, note, t_wall, reset_seed=seed,
+            )
+        return phase.outcome()
 
-    def _run_test(self, phase: Any) -> Generator[Observation, tuple[Any, float], tuple]:
+    def _run_test(self, phase: TestPhase) -> Generator[Observation, tuple[Any, float], tuple]:
         """The test phase, until it ends or the horizon runs out (protocol sections 2, 3)."""
         horizon = self.settings.test_horizon(len(self.interaction), phase.family)
         message = None
@@ -401,10 +328,11 @@ class Episode:
             )
             text, t_wall = yield obs
             try:
-                phase.apply(text)
+                self.test_grids = phase.apply(text)
                 shown, ticks, message = str(phase.last_action), phase.last_ticks, None
             except ActionError as err:
                 self.n_invalid += 1
+                self.test_grids = []
                 shown, ticks, message = _shown(text), 0, f"invalid action {_shown(text)!r}: {err}"
             valid = message is None
             self._log("test", shown, valid, phase.tick, ticks, phase.frame, message, t_wall)
@@ -458,13 +386,13 @@ class Episode:
 def run_episode(
     agent: Agent,
     suite_env: EnvSpec,
-    program: Any,
-    task: Any,
+    program: Program,
+    task: Task,
     settings: Settings,
     seed: int,
     *,
     rng: np.random.Generator,
-    wrong_program: Any = None,
+    wrong_program: Program | None = None,
     suite: str | None = None,
 ) -> EpisodeRecord:
     """Run one WorldTest episode, asking ``agent.act(obs)`` for every action.
@@ -492,15 +420,15 @@ def run_episode(
 
 
 async def run_episode_async(
-    agent: Any,
+    agent: AsyncAgent,
     suite_env: EnvSpec,
-    program: Any,
-    task: Any,
+    program: Program,
+    task: Task,
     settings: Settings,
     seed: int,
     *,
     rng: np.random.Generator,
-    wrong_program: Any = None,
+    wrong_program: Program | None = None,
     suite: str | None = None,
 ) -> EpisodeRecord:
     """Run one WorldTest episode, awaiting ``agent.act_async(obs)`` for every action.

@@ -1,18 +1,14 @@
 """Rebuild every frame of a recorded episode, agent or human, and check it against the record.
 
 A record stores actions and frame digests, not frames (``worldtest.results``). :func:`reconstruct`
-replays the recorded actions through the program with the recorded seeds and settings, exactly
-as :func:`worldtest.protocol.run_episode` ran them:
+re-runs the episode with :class:`worldtest.protocol.Episode` itself, driven by a scripted agent
+that sends the recorded actions, with the recorded seeds and settings: so the rules are the
+run's own, written once (:class:`worldtest.interaction.InteractionPhase`, the family's
+:class:`~worldtest.tasks.phase.TestPhase`). The one input a replay supplies is the seed of each
+fresh reset (``reset_seed = "fresh"``): ``ActionLog.reset_seed``, or for a schema-1 record the
+seed its ``message`` names (``"reset with seed N"``; the legacy path).
 
-- **interaction phase** (protocol section 2): ``AutumnEnv(program, seed, ticks_per_action)``;
-  a program action runs ``ticks_per_action`` ticks (one frame each); ``reset`` restarts with the
-  episode seed, or, with ``reset_seed = "fresh"``, with the seed the record's message names;
-  invalid actions and ``go-to-test`` run nothing.
-- **test phase** (protocol section 3): the family's own state machine
-  (:func:`worldtest.tasks.start_phase`), from the task's seed and hidden start, applying every
-  recorded test action, invalid ones included.
-
-After every action the replayed tick, ticks run and frame digest
+After every action the replayed validity, tick, ticks run and frame digest
 (:func:`worldtest.protocol.digest`) must equal the record's, and at the end the replayed score
 must equal the recorded one; otherwise :class:`ReplayError` says where and how they differ.
 """
@@ -21,18 +17,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
-
-from worldtest.env import INTERACTION_TEMPLATES, AutumnEnv, parse_action
 from pydantic import ValidationError
 
-from worldtest.errors import ActionError, ResultsError, WorldtestError
-from worldtest.protocol import Settings, digest
+from worldtest.agents.base import EpisodeStart, Observation
+from worldtest.env import Frame
+from worldtest.errors import ResultsError, WorldtestError
+from worldtest.protocol import Episode
 from worldtest.results import ActionLog, EpisodeRecord
+from worldtest.settings import Settings
 from worldtest.suite import Suite
-from worldtest.tasks import start_phase
+from worldtest.tasks.phase import TestPhase
 
 __all__ = ["Replay", "ReplayError", "ReplayFrame", "reconstruct"]
 
@@ -98,37 +94,90 @@ class Replay:
     record: EpisodeRecord
     frames: list[ReplayFrame] = field(default_factory=list)
     frame_rate: int = 8
-    phase: Any = None
+    phase: TestPhase | None = None
     score: float | None = None
 
 
-def _check(
-    record: EpisodeRecord, where: str, log: ActionLog, tick: int, ticks: int, frame: np.ndarray
-) -> None:
-    got = digest(frame)
-    if (got, tick, ticks) != (log.digest, log.tick, log.ticks):
+class _RecordedAgent:
+    """The scripted agent of a replay: sends the record's actions, phase by phase, in order."""
+
+    def __init__(self, record: EpisodeRecord) -> None:
+        self.id, self.version = record.agent, record.agent_version
+        self._logs = {"interaction": iter(record.interaction), "test": iter(record.test)}
+        self.log: ActionLog | None = None
+
+    def reset(self, start: EpisodeStart) -> None:
+        pass
+
+    def act(self, obs: Observation) -> str | None:
+        """The next recorded action of the observation's phase (None when there is none)."""
+        self.log = next(self._logs["interaction" if obs.phase == "interaction" else "test"], None)
+        return None if self.log is None else self.log.action
+
+
+def _fresh_seeds(record: EpisodeRecord) -> list[int]:
+    """The seeds of the record's valid resets: ``ActionLog.reset_seed`` (schema 2), or for a
+    schema-1 record the seed its message names (``"reset with seed N"``, the legacy path)."""
+    seeds = []
+    for i, log in enumerate(record.interaction, start=1):
+        if not log.valid or log.action != "reset":
+            continue
+        if log.reset_seed is not None:
+            seeds.append(log.reset_seed)
+            continue
+        found = _FRESH_SEED.fullmatch(log.message or "") if record.schema_version == 1 else None
+        if found is None:
+            raise _fail(record, f"interaction action {i}", f"names no fresh seed (reset_seed "
+                        f"{log.reset_seed!r}, message {log.message!r})")
+        seeds.append(int(found.group(1)))
+    return seeds
+
+
+def _compare(record: EpisodeRecord, where: str, log: ActionLog, got: ActionLog | None,
+             phase: str) -> None:
+    """Check the replayed action's log against the recorded one (validity, tick, digest)."""
+    if got is None:
+        raise _fail(record, f"{where} ({log.action!r})", "the replayed episode ended before it")
+    if got.valid != log.valid:
+        if phase != "interaction":
+            state = "valid" if got.valid else "invalid"
+            raise _fail(record, f"{where} ({log.action!r})", f"{state} on replay, but not in "
+                        "the record")
+        if log.valid:
+            raise _fail(record, f"{where} ({log.action!r})", f"recorded as valid, but it is "
+                        f"not an action now: {got.message}")
+        raise _fail(record, f"{where} ({log.action!r})", "recorded as invalid, but it is "
+                    "a valid interaction action now")
+    if (got.digest, got.tick, got.ticks) != (log.digest, log.tick, log.ticks):
         raise _fail(
             record,
             f"{where} ({log.action!r})",
-            f"replayed tick {tick}, {ticks} tick(s) run, frame digest {got}; the record has "
-            f"tick {log.tick}, {log.ticks} tick(s), digest {log.digest}. The program, task or "
-            f"interpreter has changed since worldtest {record.worldtest_version} recorded it.",
+            f"replayed tick {got.tick}, {got.ticks} tick(s) run, frame digest {got.digest}; the "
+            f"record has tick {log.tick}, {log.ticks} tick(s), digest {log.digest}. The "
+            f"program, task or interpreter has changed since worldtest "
+            f"{record.worldtest_version} recorded it.",
         )
 
 
 def reconstruct(record: EpisodeRecord, suite: Suite | None = None) -> Replay:
     """Replay ``record`` through its program and task; check every frame (module docstring).
 
+    The episode is re-run by :class:`~worldtest.protocol.Episode` itself (the same interaction
+    and test phase objects as the run), driven by a scripted agent that sends the recorded
+    actions; the fresh reset seeds are the recorded ones. Each action's replayed log is
+    compared with the recorded one.
+
     Args:
-        record: an episode record (any agent, human or not).
+        record: an episode record (any agent, human or not; schema 1 or 2).
         suite: the benchmark folder holding its environment and task (default: the default suite).
 
     Returns:
         The :class:`Replay`.
 
     Raises:
-        ReplayError: the task's version or seed differs from the record's, or a replayed tick,
-            tick count, frame digest or the final score differs from the record.
+        ReplayError: the task's version or seed differs from the record's, a replayed action's
+            validity, tick, tick count or frame digest or the final score differs from the
+            record, the program fails while replaying, or a fresh reset names no seed.
         ConfigError, TaskFileError, AutumnError: the environment or task cannot be loaded.
     """
     suite = suite or Suite()
@@ -139,6 +188,7 @@ def reconstruct(record: EpisodeRecord, suite: Suite | None = None) -> Replay:
         where = ".".join(str(part) for part in first["loc"])
         raise _fail(record, "settings", f"{where}: {first['msg']}") from None
     try:
+        spec = suite.spec(record.env)
         program = suite.program(record.env)
         task = suite.task(record.env, record.family)
     except WorldtestError as err:
@@ -150,87 +200,55 @@ def reconstruct(record: EpisodeRecord, suite: Suite | None = None) -> Replay:
             f"the record was made with {record.task_id} task version {record.task_version} "
             f"(seed {record.task_seed}), the suite has version {task.version} (seed {task.seed})",
         )
-    env = AutumnEnv(program, record.seed, ticks_per_action=1)
-    tpa = settings.ticks_per_action or env.world.frame_rate
-    env.ticks_per_action = tpa
-    replay = Replay(record, frame_rate=env.world.frame_rate)
+    seeds = _fresh_seeds(record) if settings.reset_seed == "fresh" else None
+    agent = _RecordedAgent(record)
+    episode = Episode(agent, spec, program, task, settings, record.seed,  # type: ignore[arg-type]
+                      rng=np.random.default_rng(0), fresh_seeds=seeds, suite=record.suite)
+    obs = episode.start()
+    if episode.interaction_phase is None:
+        raise _fail(record, "start", episode.error or "the episode did not start")
+    inter = episode.interaction_phase
+    replay = Replay(record, frame_rate=program.frame_rate)
     n = len(record.interaction)
     if n:
-        replay.frames.append(ReplayFrame("interaction", 0, n, None, env.tick, env.frame))
+        replay.frames.append(ReplayFrame("interaction", 0, n, None, inter.tick, inter.frame))
     for i, log in enumerate(record.interaction, start=1):
         where = f"interaction action {i}"
-        shown, ticks = [env.frame], 0
-        if not log.valid:
-            try:
-                action = parse_action(log.action, env.grid_size)
-                accepted = action.template in INTERACTION_TEMPLATES
-            except ActionError:
-                accepted = False
-            if accepted:
-                raise _fail(record, f"{where} ({log.action!r})", "recorded as invalid, but it is "
-                            "a valid interaction action now")
-        else:
-            try:
-                action = parse_action(log.action, env.grid_size)
-            except ActionError as err:
-                raise _fail(record, f"{where} ({log.action!r})", f"recorded as valid, but it is "
-                            f"not an action now: {err}") from None
-            if action.kind == "reset":
-                seed = record.seed
-                if settings.reset_seed == "fresh":
-                    found = _FRESH_SEED.fullmatch(log.message or "")
-                    if found is None:
-                        raise _fail(record, where, f"names no fresh seed (message "
-                                    f"{log.message!r})")
-                    seed = int(found.group(1))
-                shown = [env.reset(seed)]
-            elif action.kind != "go-to-test":
-                shown = env.step(action)
-                ticks = len(shown)
-        _check(record, where, log, env.tick, ticks, env.frame)
-        first = env.tick - len(shown) + 1 if ticks else env.tick
-        for j, grid in enumerate(shown):
-            replay.frames.append(
-                ReplayFrame(
-                    "interaction",
-                    i,
-                    n,
-                    log.action if j == 0 else None,
-                    first + j if ticks else env.tick,
-                    grid,
-                    log.action,
-                )
-            )
+        if obs is None or obs.phase != "interaction":
+            raise _fail(record, f"{where} ({log.action!r})", "the replayed interaction phase "
+                        "ended before it")
+        obs = episode.send(agent.act(obs))
+        got = episode.interaction[i - 1] if len(episode.interaction) >= i else None
+        if got is None and episode.status == "failed":
+            raise _fail(record, f"{where} ({log.action!r})", episode.error or "failed")
+        _compare(record, where, log, got, "interaction")
+        shown = inter.frames or [Frame(inter.tick, None, inter.frame)]
+        for j, frame in enumerate(shown):
+            replay.frames.append(ReplayFrame("interaction", i, n, log.action if j == 0 else None,
+                                             frame.tick, frame.grid, log.action))
     if not record.test and record.status != "ok":
         return replay
-    phase = start_phase(task, program, settings.resolved(replay.frame_rate))
+    phase = episode.test_phase
+    if phase is None or obs is None:
+        raise _fail(record, "test", episode.error or "the replayed episode has no test phase")
     replay.phase = phase
     n = len(record.test)
     replay.frames.append(ReplayFrame(record.family, 0, n, None, phase.tick, phase.frame))
     for i, log in enumerate(record.test, start=1):
         where = f"test action {i}"
-        try:
-            grids = phase.apply(log.action)
-            valid, ticks = True, phase.last_ticks
-        except ActionError:
-            grids, valid, ticks = [], False, 0
-        if valid != log.valid:
-            state = "valid" if valid else "invalid"
-            raise _fail(record, f"{where} ({log.action!r})", f"{state} on replay, but not in "
-                        "the record")
-        _check(record, where, log, phase.tick, ticks, phase.frame)
-        for j, grid in enumerate(grids or [phase.frame]):
-            replay.frames.append(
-                ReplayFrame(
-                    record.family,
-                    i,
-                    n,
-                    log.action if j == 0 else None,
-                    phase.tick,
-                    grid,
-                    log.action,
-                )
-            )
+        if obs is None or obs.phase == "interaction":
+            raise _fail(record, f"{where} ({log.action!r})", "the replayed test phase is not "
+                        "running here")
+        obs = episode.send(agent.act(obs))
+        got = episode.test[i - 1] if len(episode.test) >= i else None
+        if got is None and episode.status == "failed":
+            raise _fail(record, f"{where} ({log.action!r})", episode.error or "failed")
+        _compare(record, where, log, got, "test")
+        for j, grid in enumerate(episode.test_grids or [phase.frame]):
+            replay.frames.append(ReplayFrame(record.family, i, n, log.action if j == 0 else None,
+                                             phase.tick, grid, log.action))
+    if obs is not None:  # the record ends here (its agent failed): end the replay too
+        episode.fail("the record ends here")
     phase.abort("horizon")
     replay.score, _ = phase.outcome()
     if record.status == "ok" and abs(replay.score - record.score) > 1e-9:

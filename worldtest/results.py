@@ -5,8 +5,11 @@ interrupted run loses at most the episode it was in. A run resumes by skipping e
 whose :func:`episode_key` is already in the store. The leaderboard is always generated from these
 records (``worldtest.report``), never edited. ``results/README.md`` documents the format.
 
-Versioning: every record carries ``schema_version``. This module reads version 1 only; a record
-of any other version raises :class:`~worldtest.errors.ResultsError` rather than being misread.
+Versioning: every record carries ``schema_version``. This module writes version 2 and reads
+versions 1 and 2 (:data:`READ_VERSIONS`); a record of any other version raises
+:class:`~worldtest.errors.ResultsError` rather than being misread. Version 2 added
+``ActionLog.reset_seed``; a version-1 record names a reset's seed only in the action's
+``message`` (``"reset with seed N"``), which :func:`worldtest.replay.reconstruct` still reads.
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_serializer
 
 from worldtest.errors import ResultsError
 
 __all__ = [
+    "READ_VERSIONS",
     "SCHEMA_VERSION",
     "EPISODES_FILE",
     "ActionLog",
@@ -37,8 +41,11 @@ __all__ = [
     "load_records",
 ]
 
-SCHEMA_VERSION = 1
-"""The record schema this module writes and reads."""
+SCHEMA_VERSION = 2
+"""The record schema this module writes."""
+
+READ_VERSIONS = (1, 2)
+"""The record schemas this module reads (1: before ``ActionLog.reset_seed``)."""
 
 EPISODES_FILE = "episodes.jsonl"
 """The default results file name inside a results directory."""
@@ -63,6 +70,9 @@ class ActionLog(BaseModel):
             without storing frames.
         message: why the action was invalid, or other harness feedback; ``None`` when none.
         t_wall: wall-clock seconds the agent took to choose it, when measured.
+        reset_seed: a valid interaction ``reset``: the program seed it restarted with (the
+            episode seed, or the fresh one drawn under ``reset_seed = "fresh"``); None (and
+            left out of the JSON line) for every other action. Schema version 2.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -75,13 +85,23 @@ class ActionLog(BaseModel):
     digest: str
     message: str | None = None
     t_wall: float | None = None
+    reset_seed: int | None = None
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: Any) -> dict[str, Any]:
+        # Left out when None, so the lines of other actions stay as before the field existed.
+        data = handler(self)
+        if data.get("reset_seed", 0) is None:
+            del data["reset_seed"]
+        return data
 
 
 class EpisodeRecord(BaseModel):
     """Everything recorded about one WorldTest episode (interaction phase + test phase).
 
     Attributes:
-        schema_version: always 1 for this model.
+        schema_version: 2 for records written now (:data:`SCHEMA_VERSION`); 1 for a record
+            read from before ``ActionLog.reset_seed`` existed.
         key: the resume key, :func:`episode_key` of the fields below.
         worldtest_version: ``worldtest.__version__`` of the harness that ran it.
         agent, agent_version: the agent's string id (``"random"``) and version.
@@ -114,7 +134,7 @@ class EpisodeRecord(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    schema_version: Literal[1] = 1
+    schema_version: Literal[1, 2] = SCHEMA_VERSION
     key: str
     worldtest_version: str
     agent: str
@@ -196,10 +216,10 @@ def _parse_record(line: str, path: Path, lineno: int) -> EpisodeRecord:
     if not isinstance(obj, dict):
         raise ResultsError(f"{path}:{lineno}: expected a JSON object, got {type(obj).__name__}")
     version = obj.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if version not in READ_VERSIONS:
         raise ResultsError(
             f"{path}:{lineno}: unknown schema_version {version!r}: this worldtest reads "
-            f"version {SCHEMA_VERSION} only"
+            f"versions {', '.join(map(str, READ_VERSIONS))} only"
         )
     try:
         return EpisodeRecord.model_validate(obj)

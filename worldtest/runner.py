@@ -46,11 +46,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -67,13 +67,16 @@ from worldtest.agents import AGENTS, make_agent
 from worldtest.agents.base import is_async
 from worldtest.agents.llm.budget import Ledger
 from worldtest.env import FAMILIES, Suite
+from worldtest.suite import check_family
 from worldtest.errors import ConfigError, TaskFileError, WorldtestError
-from worldtest.protocol import Settings, run_episode, run_episode_async
+from worldtest.protocol import run_episode, run_episode_async
+from worldtest.settings import Settings, episode_settings
 from worldtest.results import EpisodeRecord, ResultsStore, episode_key
 from worldtest.tasks.checks import check_task
+from worldtest.tasks.models import Task
 
-__all__ = ["AgentEstimate", "RunConfig", "Spending", "episode_rng", "estimate", "run",
-           "stable_hash"]
+__all__ = ["AgentEstimate", "Job", "RunConfig", "Spending", "episode_rng", "estimate", "plan",
+           "run", "stable_hash"]
 
 
 class RunConfig(BaseModel):
@@ -190,26 +193,55 @@ def episode_rng(seed: int, agent_id: str, task_id: str) -> np.random.Generator:
     return np.random.default_rng([seed, stable_hash(agent_id, task_id)])
 
 
+class Identified(Protocol):
+    """What planning needs of an agent: its ``id`` and ``version`` (they enter the key)."""
+
+    id: str
+    version: str
+
+
 @dataclass(frozen=True)
-class _Job:
+class Job:
+    """One planned episode: its resume ``key``, the agent's run id, the environment, the
+    task, the resolved settings (:func:`worldtest.settings.episode_settings`) and the seed."""
+
     key: str
     agent_id: str
     env: str
-    task: Any
+    task: Task
     settings: Settings
     seed: int
 
 
-def _plan(
-    config: RunConfig, suite: Suite, agents: dict[str, Any], console: Console | None
-) -> list[_Job]:
+def plan(
+    config: RunConfig,
+    suite: Suite,
+    agents: Mapping[str, Identified],
+    console: Console | None = None,
+) -> list[Job]:
+    """The episodes of ``config``: seed x agent x env x family, in that order (the runner's
+    one planning step, also used by ``worldtest play``).
+
+    Args:
+        config: what to run (``envs``, ``families``, seeds, settings).
+        suite: the benchmark folder.
+        agents: run id -> agent (only ``id`` and ``version`` are read).
+        console: where the note on skipped missing tasks goes (None: no note).
+
+    Returns:
+        One :class:`Job` per episode, stored ones included (:func:`run` skips those).
+
+    Raises:
+        ConfigError: an unknown environment or family; a missing task when both ``envs`` and
+            ``families`` were given.
+        TaskFileError: a malformed task, or a defect :func:`worldtest.tasks.checks.check_task`
+            finds (the first, naming how many more).
+        AutumnError: a program that does not compile.
+    """
     envs = list(config.envs) if config.envs is not None else list(suite.envs)
     families = list(config.families) if config.families is not None else list(FAMILIES)
-    unknown = [f for f in families if f not in FAMILIES]
-    if unknown:
-        raise ConfigError(
-            f"unknown task family {unknown[0]!r}: expected one of {', '.join(FAMILIES)}"
-        )
+    for family in families:
+        check_family(family)
     settings = config.settings()
     jobs, missing = [], []
     defects: list[TaskFileError] = []
@@ -219,7 +251,7 @@ def _plan(
         for env in envs:
             spec = suite.spec(env)
             program = suite.program(env)
-            resolved = settings.resolved(program.start(seeds[0]).frame_rate)
+            resolved = episode_settings(settings, program)
             for family in families:
                 if not suite.task_path(env, family).exists():
                     if config.envs is not None and config.families is not None:
@@ -242,7 +274,7 @@ def _plan(
                     resolved.model_dump(),
                     suite=suite.id,
                 )
-                jobs.append(_Job(key, agent_id, env, task, resolved, seed))
+                jobs.append(Job(key, agent_id, env, task, resolved, seed))
     if defects:  # the static defects `tasks validate` reports, before any episode
         first, more = defects[0], len(defects) - 1
         note = f" (and {more} more: `worldtest tasks validate` lists them)" if more else ""
@@ -337,7 +369,7 @@ def run(
     _check_money(config, agents)
     spending = spending if spending is not None else Spending()
     spending.max_cost = config.max_cost
-    jobs = _plan(config, suite, agents, console)
+    jobs = plan(config, suite, agents, console)
     store = ResultsStore.for_dir(config.results_dir)
     note = console.print if console is not None else None
     with store.lock(wait=config.wait_lock, note=note):
@@ -443,7 +475,7 @@ def estimate(config: RunConfig) -> list[AgentEstimate]:
         preset = None if agent_id in AGENTS else llm_preset(agent_id, **options)
         agents[agent_id] = preset if preset is not None else make_agent(agent_id, **options)
     _check_money(config, {a: _Priced(p) for a, p in agents.items()})
-    jobs = _plan(config, suite, agents, None)
+    jobs = plan(config, suite, agents, None)
     done = ResultsStore.for_dir(config.results_dir).keys()
     samples: dict[tuple[str, int], list[list[Any]]] = {}
     out = []
@@ -585,7 +617,7 @@ def _play(item: _Item) -> EpisodeRecord:
 
 
 def _play_ordinary(
-    jobs: list[_Job],
+    jobs: list[Job],
     config: RunConfig,
     store: ResultsStore,
     progress: Progress,
@@ -662,7 +694,7 @@ class _WrongPrograms:
 
 
 async def _run_concurrently(
-    jobs: list[_Job],
+    jobs: list[Job],
     agents: dict[str, Any],
     suite: Suite,
     wrong: Callable[[Any], Any],
@@ -694,7 +726,7 @@ async def _run_concurrently(
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="worldtest-records")
     loop = asyncio.get_running_loop()
 
-    async def one(job: _Job) -> None:
+    async def one(job: Job) -> None:
         nonlocal in_flight
         base = agents[job.agent_id]
         async with gates[getattr(base, "endpoint", job.agent_id)]:

@@ -34,11 +34,22 @@ if TYPE_CHECKING:  # pragma: no cover
     from worldtest.autumn import Program
     from worldtest.tasks.models import Task
 
-__all__ = ["FAMILIES", "EnvSpec", "Suite", "default_suite_root", "load_suite"]
+__all__ = ["FAMILIES", "EnvSpec", "Suite", "check_family", "default_suite_root", "load_suite"]
 
 FAMILIES: tuple[str, ...] = ("mfp", "planning", "cd")
 """The three task families of AutumnBench (protocol section 3), in the canonical order."""
 
+
+
+def check_family(family: str) -> str:
+    """``family`` when it is one of :data:`FAMILIES`; the one check of a family name.
+
+    Raises:
+        ConfigError: an unknown family, naming the known ones.
+    """
+    if family not in FAMILIES:
+        raise ConfigError(f"unknown task family {family!r}: expected one of {', '.join(FAMILIES)}")
+    return family
 
 class EnvSpec(BaseModel):
     """One environment's metadata: a table of ``environments/environments.toml``.
@@ -161,11 +172,7 @@ class Suite:
 
     def task_path(self, env: str, family: str) -> Path:
         """``<root>/tasks/<env>/<family>.json``; ConfigError for an unknown family."""
-        if family not in FAMILIES:
-            raise ConfigError(
-                f"unknown task family {family!r}: expected one of {', '.join(FAMILIES)}"
-            )
-        return self.root / "tasks" / env / f"{family}.json"
+        return self.root / "tasks" / env / f"{check_family(family)}.json"
 
     def task(self, env: str, family: str) -> Task:
         """Load the task of ``env`` and ``family``.

@@ -1,6 +1,6 @@
 """Model-free adversaries: agents that try to pass the tests without learning the world.
 
-Issue 15's battery (:mod:`worldtest.tasks.battery`): each agent here is a cheap trick that needs
+Issue 15's battery (:mod:`worldtest.authoring.battery`): each agent here is a cheap trick that needs
 no world model. They are not offered as user-facing agents, but each is reachable as
 ``--agent worldtest.agents.adversaries:ClassName`` (and by its ``adversary/...`` id through
 :func:`make_adversary`). Like every agent they see only observations, draw every random choice

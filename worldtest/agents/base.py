@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 import numpy as np
 
 from worldtest.env import Frame
+from worldtest.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
-    from worldtest.protocol import Settings
     from worldtest.tasks.models import Task
 
 __all__ = [

@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from worldtest.autumn import World, natives
+from worldtest.autumn import Program, World, natives
 from worldtest.env import frame_of
 from worldtest.errors import AutumnError
 from worldtest.search import background_index, candidate_events
@@ -296,7 +296,7 @@ class ParticleBelief:
         return not self.empty
 
 
-def initial_worlds(program: Any, *, cap: int = 256, samples: int = 16,
+def initial_worlds(program: Program, *, cap: int = 256, samples: int = 16,
                    rng: np.random.Generator) -> list[World]:
     """The program's initial worlds, draws made while loading left free (distinct states).
 

@@ -63,7 +63,7 @@ def check_names(program) -> None:
             site of the program defines, or kind ``prev`` for ``(prev name)`` of a name that is
             never a global; the error names file, line and column of the first such form.
     """
-    from worldtest.autumn.natives import BUILTINS
+    from worldtest.autumn.prelude import BUILTINS
     from worldtest.autumn.runtime import LIBRARY_LOCALS
 
     stmts: list[S.Node] = program.statements

@@ -3,7 +3,8 @@
 Every function here takes ``(args, frame)``: the evaluated arguments and the caller's frame (the
 parent of any frame a function argument is called in, §4.2, and the request frame of any render
 it performs, §4.5). The world being stepped is ``RT.w``. The standard library (§5.2) is in
-:mod:`worldtest.autumn.stdlib` and is added to :data:`BUILTINS` in its documented order (§3.1).
+:mod:`worldtest.autumn.stdlib`; :mod:`worldtest.autumn.prelude` puts both, in their documented
+order (§3.1), into the global frame's built-ins (``BUILTINS``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from worldtest.autumn.values import (
     kind_of, too_much_work, truthy,
 )
 
-__all__ = ["BUILTINS", "CLASSES", "EPOCH", "native", "cells", "need_int", "need_list",
+__all__ = ["CLASSES", "EPOCH", "native", "cells", "need_int", "need_list",
            "need_pos"]
 
 #: Bumped by ``rotate`` (which rewrites Cells in place) to invalidate every render cache.
@@ -417,17 +418,3 @@ native("down", 0)(lambda a, fr: RT.w.k_down)
 
 CLASSES = {name: ClassValue(name) for name in ("Position", "Cell", "RenderedElem")}
 
-
-def _builtins() -> dict[str, Any]:
-    from worldtest.autumn import stdlib
-    b: dict[str, Any] = {"GRID_SIZE": 16}
-    b.update(_NATIVES)
-    b["GRID_SIZE"] = 16
-    b["FRAME_RATE"] = 8
-    b["background"] = "black"
-    b.update(stdlib.LIBRARY)
-    b["SpecialConditionTriggered"] = False
-    return b
-
-
-BUILTINS = _builtins()

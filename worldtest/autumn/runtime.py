@@ -17,6 +17,7 @@ from worldtest.autumn.compiler import (
     NOTHING, Compiler, apply, check_assign, eval_thunk, located,
 )
 from worldtest.autumn.limits import MAX_CELLS, MAX_GRID_SIZE, MAX_SOURCE_BYTES, MAX_WORK_PER_TICK
+from worldtest.autumn.prelude import BUILTINS
 from worldtest.autumn.reader import SList, Source, read, read_program
 from worldtest.autumn.rng import seed_state
 from worldtest.autumn.values import (
@@ -152,6 +153,31 @@ class Program:
             self.nexts.reverse()
         self.init_order = [name for name, _, _ in self.nexts]
         self._expr_cache: dict[str, Any] = {}
+        self._frame_rate: int | None = None
+
+    @property
+    def frame_rate(self) -> int:
+        """The program's ``FRAME_RATE`` (ticks per second) as loading binds it, static.
+
+        A top-level ``(= FRAME_RATE <integer literal>)`` (every shipped program) is read from
+        the syntax; any other definition is evaluated once by loading the program with seed 0.
+        Either way the value equals :attr:`World.frame_rate` right after load: the last
+        definition wins; unset, it is the built-in 8 (natives); not an integer, 16.
+
+        Raises:
+            AutumnError: the program fails to load (only when FRAME_RATE is not a literal).
+        """
+        if self._frame_rate is None:
+            defs = [st for st in self.statements
+                    if isinstance(st, S.ConstDef) and st.name == "FRAME_RATE"]
+            other = any(isinstance(st, S.StateDef) and st.name == "FRAME_RATE"
+                        for st in self.statements)
+            if defs and not other and isinstance(defs[-1].expr, S.Lit):
+                value = defs[-1].expr.value
+                self._frame_rate = value if type(value) is int else 16
+            else:
+                self._frame_rate = self.start(0).frame_rate
+        return self._frame_rate
 
     def start(self, seed: int, *, trigger: str | None = None,
               max_calls: int = DEFAULT_MAX_CALLS) -> "World":
@@ -273,7 +299,7 @@ class World:
         self.assigned: set[str] = set()
         self.classes: dict[str, Any] = dict(natives.CLASSES)
         self.decl_types: dict[str, Any] = {}
-        self.gv: dict[str, Any] = dict(natives.BUILTINS)
+        self.gv: dict[str, Any] = dict(BUILTINS)
         self.g = Frame(self.gv, None, GLOBAL)
         self.order: list[str] = []
         self.rcache: dict[str, tuple] = {}
@@ -474,7 +500,7 @@ class World:
 
     def create_global(self, name: str, v: Any) -> None:
         """Create a global (unmarked), appending it to the definition order the first time."""
-        if name not in self.order and name not in natives.BUILTINS:
+        if name not in self.order and name not in BUILTINS:
             self.order.append(name)
         self._gset(name, v)
 

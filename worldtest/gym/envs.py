@@ -4,7 +4,9 @@
   sections 1 and 2): one step is one agent action (the input tick, then ``ticks_per_action - 1``
   no-input ticks, default the program's FRAME_RATE); ``reset`` restarts the program (same seed by
   default); ``go-to-test`` terminates the episode; the budget running out truncates it. The
-  reward is always 0: add an intrinsic reward with :mod:`worldtest.gym.wrappers`.
+  reward is always 0: add an intrinsic reward with :mod:`worldtest.gym.wrappers`. Its rules are
+  the protocol's own :class:`worldtest.interaction.InteractionPhase` (an action after the phase
+  ended is invalid, as in an episode).
 - :class:`TestPhaseEnv` (``worldtest/<env>-<family>-v0``): the test phase of the environment's
   task of that family (protocol section 3), one action = one tick. The reward is the task's score
   (in [0, 1]) on the step that ends the phase (``choose N``, reaching the goal, ``submit``,
@@ -35,11 +37,12 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from worldtest.env import AutumnEnv, Suite, parse_action
+from worldtest.env import Suite
 from worldtest.errors import ActionError
 from worldtest.gym.spaces import ActionLayout
+from worldtest.interaction import InteractionPhase, fresh_seed
 from worldtest.palette import COLOURS, letter_grid, to_rgb
-from worldtest.protocol import Settings
+from worldtest.settings import Settings, episode_settings
 from worldtest.tasks import start_phase
 
 __all__ = ["InteractionEnv", "TestPhaseEnv"]
@@ -74,7 +77,7 @@ class _Base(gym.Env):
             return int(options["program_seed"])
         if self.program_seed is not None:
             return int(self.program_seed)
-        return int(self.np_random.integers(1, 2**31))
+        return fresh_seed(self.np_random)
 
     def _obs(self, frame: np.ndarray) -> np.ndarray:
         self._frame = np.array(frame, dtype=np.uint8)
@@ -115,7 +118,12 @@ class InteractionEnv(_Base):
                  render_mode: str | None = None, cell_px: int = 8) -> None:
         super().__init__(env, suite, obs_mode, render_mode, program_seed, cell_px)
         self.budget = budget
-        self.ticks_per_action = ticks_per_action or self.spec_.frame_rate
+        # The protocol's interaction phase (worldtest.interaction): its rules are the Episode's.
+        self.settings = episode_settings(
+            Settings(budget=budget, ticks_per_action=ticks_per_action, reset_seed=reset_seed),
+            self.program,
+        )
+        self.ticks_per_action = self.settings.ticks_per_action
         self.reset_seed = reset_seed
         self.layout = ActionLayout("interaction", self.spec_.grid_size)
         self.action_space = spaces.Discrete(self.layout.n)
@@ -125,14 +133,19 @@ class InteractionEnv(_Base):
               options: dict[str, Any] | None = None) -> tuple[np.ndarray, dict[str, Any]]:
         super().reset(seed=seed)
         self.seed_ = self._seed_for(options)
-        self.world = AutumnEnv(self.program, self.seed_, ticks_per_action=self.ticks_per_action)
-        self.used = 0
-        frame = self.world.frame
+        self.phase = InteractionPhase(self.program, self.seed_, self.settings, rng=self.np_random)
+        self.world = self.phase.env
+        frame = self.phase.frame
         return self._obs(frame), self._info("reset", frame[None], None)
 
+    @property
+    def used(self) -> int:
+        """Actions taken in this episode (the budget's count)."""
+        return self.phase.n_actions
+
     def _info(self, action: str, frames: np.ndarray, invalid: str | None) -> dict[str, Any]:
-        info = {"action": action, "tick": self.world.tick, "frames": np.array(frames),
-                "remaining": self.budget - self.used, "action_mask": self._mask.copy(),
+        info = {"action": action, "tick": self.phase.tick, "frames": np.array(frames),
+                "remaining": self.phase.remaining, "action_mask": self._mask.copy(),
                 "program_seed": self.seed_}
         if invalid:
             info["invalid"] = invalid
@@ -140,22 +153,16 @@ class InteractionEnv(_Base):
 
     def step(self, action: int) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
         text = self.layout.text(action)
-        self.used += 1
-        terminated, invalid = False, None
-        frames = self.world.frame[None]
-        if text == "go-to-test":
-            terminated = True
-        elif text == "reset":
-            seed = self.seed_ if self.reset_seed == "same" else int(
-                self.np_random.integers(1, 2**31))
-            frames = self.world.reset(seed)[None]
-        else:
-            try:
-                frames = np.stack(self.world.step(parse_action(text, self.world.grid_size)))
-            except ActionError as err:
-                invalid = str(err)
-        truncated = not terminated and self.used >= self.budget
-        obs = self._obs(self.world.frame)
+        invalid = None
+        try:
+            shown = self.phase.apply(text)
+        except ActionError as err:
+            shown, invalid = [], str(err)
+        frames = np.stack([f.grid for f in shown]) if shown else self.phase.frame[None]
+        # this step's action was go-to-test (last_action is the action just applied when valid)
+        terminated = invalid is None and self.phase.last_action.kind == "go-to-test"
+        truncated = not terminated and self.phase.n_actions >= self.settings.budget
+        obs = self._obs(self.phase.frame)
         return obs, 0.0, terminated, truncated, self._info(text, frames, invalid)
 
 
@@ -179,7 +186,7 @@ class TestPhaseEnv(_Base):
         self.family = family
         self.task = self.suite.task(env, family)
         self.horizon = horizon
-        self.settings = Settings(horizon=horizon).resolved(self.spec_.frame_rate)
+        self.settings = episode_settings(Settings(horizon=horizon), self.program)
         self.layout = ActionLayout(family, self.spec_.grid_size, horizon=horizon)
         self.action_space = spaces.Discrete(self.layout.n)
         self._mask = np.zeros(self.layout.n, dtype=np.int8)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -28,13 +29,21 @@ from worldtest.human.agent import HumanAgent, check_name
 from worldtest.human.cards import Panel, ResultScreen
 from worldtest.replay import ReplayError, reconstruct
 from worldtest.human.window import Window, WindowClosed
-from worldtest.protocol import Settings, run_episode
+from worldtest.protocol import run_episode
 from worldtest.report.media import cd_first_change
-from worldtest.results import EpisodeRecord, ResultsStore, episode_key
-from worldtest.runner import episode_rng
+from worldtest.results import EpisodeRecord, ResultsStore
+from worldtest.runner import RunConfig, episode_rng, plan
 from worldtest.suite import Suite
 
 __all__ = ["default_name", "play", "result_screen"]
+
+
+@dataclass(frozen=True)
+class _Player:
+    """The player's id and version, all :func:`worldtest.runner.plan` reads of an agent."""
+
+    id: str
+    version: str
 
 
 def default_name() -> str:
@@ -76,32 +85,28 @@ def play(
         The records appended, in order.
 
     Raises:
-        ConfigError: an unknown environment or family, an invalid name, or no window.
-        TaskFileError: a task file is missing or malformed.
+        ConfigError: an unknown environment or family, an invalid name, a missing task file
+            (:func:`worldtest.runner.plan`), or no window.
+        TaskFileError: a task file is malformed or has a defect ``tasks validate`` reports.
     """
     suite = suite if isinstance(suite, Suite) else Suite(suite)
     spec = suite.spec(env)
     program = suite.program(env)
     name = check_name(name or default_name())
-    families = list(families or FAMILIES)
-    for family in families:
-        if family not in FAMILIES:
-            raise ConfigError(
-                f"unknown task family {family!r}: expected one of {', '.join(FAMILIES)}"
-            )
-    tasks = [suite.task(env, family) for family in families]
-    settings = Settings().resolved(program.start(seed).frame_rate)
+    agent_id, version = f"human:{name}", HumanAgent.version
+    # The runner's own planning: the same families check, settings, keys and task checks.
+    config = RunConfig(agents=[agent_id], envs=[env], families=list(families or FAMILIES),
+                       seed=seed)
+    jobs = plan(config, suite, {agent_id: _Player(agent_id, version)})
     store = ResultsStore.for_dir(results_dir)
     done = store.keys()
-    agent_id, version = f"human:{name}", HumanAgent.version
     todo = []
-    for task in tasks:
-        key = episode_key(agent_id, version, task.id, task.version, seed, settings.model_dump(),
-                          suite=suite.id)
-        if key in done:
-            echo(f"{agent_id} already played {task.id} with seed {seed} (in {store.path}); skipped")
+    for job in jobs:
+        if job.key in done:
+            echo(f"{agent_id} already played {job.task.id} with seed {seed} (in {store.path}); "
+                 "skipped")
         else:
-            todo.append(task)
+            todo.append(job)
     if not todo:
         return []
     own = window is None
@@ -109,9 +114,10 @@ def play(
     agent = HumanAgent(window, name, real_time=real_time, tick_seconds=tick_seconds)
     saved: list[EpisodeRecord] = []
     try:
-        for i, task in enumerate(todo):
-            rng = episode_rng(seed, agent.id, task.id)
-            record = run_episode(agent, spec, program, task, settings, seed, rng=rng,
+        for i, job in enumerate(todo):
+            task = job.task
+            rng = episode_rng(job.seed, agent.id, task.id)
+            record = run_episode(agent, spec, program, task, job.settings, job.seed, rng=rng,
                                  suite=suite.id)
             if window.closed:
                 echo(f"window closed: {task.id} was not finished, nothing saved for it")

@@ -10,19 +10,20 @@ Markdown and the self-contained HTML page. The records are the only input beside
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from worldtest.errors import ConfigError
 from worldtest.report.aggregate import (
     FAMILIES,
-    AgentSummary,
     env_family_scores,
     stochastic_envs,
     summarise,
 )
-from worldtest.report.behaviour import Behaviour, behaviour
+from worldtest.report.behaviour import behaviour
 from worldtest.report.bootstrap import BOOTSTRAP_SEED, N_RESAMPLES
+from worldtest.report.html import render_html
+from worldtest.report.markdown import render_markdown
+from worldtest.report.model import Report
 from worldtest.report.rows import HUMAN_PREFIX, deduplicate, group_rows
 from worldtest.results import EpisodeRecord
 
@@ -32,39 +33,6 @@ MARKDOWN_FILE = "leaderboard.md"
 HTML_FILE = "report.html"
 REPLAYS_DIR = "replays"
 
-
-@dataclass
-class Report:
-    """Everything a rendering shows.
-
-    Attributes:
-        n_records: records read; ``n_episodes``: after de-duplication by key.
-        summaries: leaderboard rows, best overall first.
-        humans: one row per human participant (empty when there are none).
-        behaviour: label -> :class:`Behaviour`, for every row of ``summaries`` and ``humans``.
-        per_env: label -> environment -> family -> score (seeds averaged).
-        stochastic: environment -> whether it is stochastic.
-        media: label -> family -> the episodes drawn (see :mod:`worldtest.report.media`).
-        seed, n_resamples: the bootstrap's seed and number of replicates.
-        notes: problems met while building (episodes that could not be replayed).
-    """
-
-    n_records: int
-    n_episodes: int
-    summaries: list[AgentSummary]
-    humans: list[AgentSummary]
-    behaviour: dict[str, Behaviour]
-    per_env: dict[str, dict[str, dict[str, float]]]
-    stochastic: dict[str, bool]
-    media: dict[str, dict[str, list]] = field(default_factory=dict)
-    seed: int = BOOTSTRAP_SEED
-    n_resamples: int = N_RESAMPLES
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def envs(self) -> list[str]:
-        """Every environment of the report, sorted by name."""
-        return sorted(self.stochastic)
 
 
 def build_report(
@@ -168,9 +136,6 @@ def write_report(report: Report, out_dir: Path) -> list[Path]:
     Raises:
         ConfigError: a file cannot be written (the message names it).
     """
-    from worldtest.report.html import render_html
-    from worldtest.report.markdown import render_markdown
-
     out_dir = Path(out_dir)
     written = []
     for name, text in ((MARKDOWN_FILE, render_markdown(report)), (HTML_FILE, render_html(report))):

@@ -17,7 +17,7 @@ import numpy as np
 from worldtest import __version__
 from worldtest.report.aggregate import COLUMN_TITLES, COLUMNS, FAMILIES, AgentSummary
 from worldtest.report.bootstrap import interval_sentence
-from worldtest.report.build import Report
+from worldtest.report.model import Report
 from worldtest.report.plots import bars_png, env_heatmap_png
 from worldtest.report.reference import (
     REFERENCE_NOTE,

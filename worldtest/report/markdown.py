@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from worldtest import __version__
 from worldtest.report.aggregate import COLUMN_TITLES, COLUMNS, FAMILIES, AgentSummary
 from worldtest.report.bootstrap import interval_sentence
-from worldtest.report.build import Report
+from worldtest.report.model import Report
 from worldtest.report.reference import (
     REFERENCE_NOTE,
     REFERENCE_ROWS,

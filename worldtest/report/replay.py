@@ -10,7 +10,7 @@ frame of each action (the interaction phase shows ``ticks_per_action`` frames pe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,6 +20,7 @@ from worldtest.results import EpisodeRecord
 
 if TYPE_CHECKING:  # pragma: no cover
     from worldtest.suite import Suite
+    from worldtest.tasks.phase import TestPhase
 
 __all__ = ["Replay", "ReplayError", "replay"]
 
@@ -44,7 +45,7 @@ class Replay:
     interaction_labels: list[str]
     test: list[np.ndarray]
     test_labels: list[str]
-    phase: Any
+    phase: TestPhase | None
     score: float | None
 
 

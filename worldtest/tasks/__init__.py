@@ -25,20 +25,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
+    from worldtest.autumn.runtime import Program
+    from worldtest.settings import Settings
+    from worldtest.tasks.models import Task
     from worldtest.tasks.phase import TestPhase
 
 __all__ = ["start_phase"]
 
 
 def start_phase(
-    task: Any, program: Any, settings: Any, seed: int | None = None, **kwargs: Any
+    task: Task, program: Program, settings: Settings, seed: int | None = None, **kwargs: Any
 ) -> TestPhase:
     """Start the test phase of ``task`` (any family): ``<family module>.start(...)``.
 
     Args:
         task: an ``MfpTask``, ``PlanningTask`` or ``CdTask``.
         program: the environment's compiled program.
-        settings: the episode's ``worldtest.protocol.Settings`` (resolved).
+        settings: the episode's :class:`~worldtest.settings.Settings` (resolved).
         seed: None (what the protocol passes): every family's test runs with the task's seed,
             after its hidden prefix (``docs/protocol.md`` section 2); an int overrides the
             seed (tools and tests only).

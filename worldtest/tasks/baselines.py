@@ -21,7 +21,7 @@ which wins wherever distractors are chosen to resemble something the truth is no
 ``anti-persistence+consensus`` (least like the last unmasked patch, most like the others: the
 heuristic of issue 15's report, 0.350 on the suite of derivation v2). Derivation v3 chooses
 distractors so that each scorer picks the truth about as often as chance
-(:mod:`worldtest.tasks.derive`); ``worldtest tasks validate`` measures them.
+(:mod:`worldtest.authoring.derive`); ``worldtest tasks validate`` measures them.
 
 For planning, :func:`open_loop_sequences` is the fixed battery of action sequences that never
 look at the screen (issue 15: each arrow held, noop only, each goal cell clicked in order, 100
@@ -259,48 +259,9 @@ def suite_scores(tasks: list[Any]) -> dict[str, float]:
             for name in MFP_SCORERS}
 
 
-N_RANDOM_SEQUENCES = 100
-"""Seeded random sequences in the open-loop planning battery (issue 15)."""
-
-
-def open_loop_sequences(grid_size: int, mask: np.ndarray, horizon: int, seed: int,
-                        n_random: int = N_RANDOM_SEQUENCES) -> dict[str, list[Any]]:
-    """The open-loop planning battery: action sequences chosen without looking at the screen.
-
-    Args:
-        grid_size: cells per side (clicks take 0..grid_size-1).
-        mask: the goal's 0/1 mask, ``uint8`` (H, W); its 1-cells are the goal cells.
-        horizon: the sequences' length, in actions (one tick each).
-        seed: seeds the random sequences (``numpy.random.default_rng(seed)``).
-        n_random: how many random sequences.
-
-    Returns:
-        ``{name: events}`` (interpreter events: None = noop, an arrow name, or
-        ``("click", x, y)``): ``hold-<arrow>`` for each arrow, ``noop``, ``click-goal-cells``
-        (each goal cell clicked in row-major order, the cycle repeated to the horizon), and
-        ``random-<i>`` (uniform over noop, the arrows and a click on a uniform cell, each with
-        probability 1/3 for the kind: noop, arrow or click).
-    """
-    out: dict[str, list[Any]] = {f"hold-{a}": [a] * horizon
-                                 for a in ("left", "right", "up", "down")}
-    out["noop"] = [None] * horizon
-    ys, xs = np.nonzero(np.asarray(mask))
-    cells = [("click", int(x), int(y)) for y, x in zip(ys.tolist(), xs.tolist())]
-    if cells:
-        out["click-goal-cells"] = [cells[i % len(cells)] for i in range(horizon)]
-    rng = np.random.default_rng(seed)
-    arrows = ("left", "right", "up", "down")
-    for i in range(n_random):
-        kinds = rng.integers(3, size=horizon)
-        arrow = rng.integers(4, size=horizon)
-        xy = rng.integers(grid_size, size=(horizon, 2))
-        out[f"random-{i}"] = [None if k == 0 else arrows[a] if k == 1 else
-                              ("click", int(c[0]), int(c[1]))
-                              for k, a, c in zip(kinds.tolist(), arrow.tolist(), xy)]
-    return out
-
-
-# The planning policies live in worldtest.tasks.policies; re-exported here for derivation.
-from worldtest.tasks.policies import (GREEDY_SEEDS, GreedyGoalChaser, RepeatBest,  # noqa: E402
-                                      goal_distance, greedy_goal_policy, planning_battery,
+# The planning policies and the open-loop sequences live in worldtest.tasks.policies (which
+# imports nothing from here); re-exported here for derivation.
+from worldtest.tasks.policies import (GREEDY_SEEDS, N_RANDOM_SEQUENCES,  # noqa: E402
+                                      GreedyGoalChaser, RepeatBest, goal_distance,
+                                      greedy_goal_policy, open_loop_sequences, planning_battery,
                                       planning_battery_reaches, run_member)

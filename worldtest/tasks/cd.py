@@ -33,7 +33,7 @@ records it; 0 for quit / horizon) is kept in the outcome.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -42,6 +42,10 @@ from worldtest.errors import ActionError
 from worldtest.tasks.models import CdTask
 from worldtest.tasks.phase import TestPhase, View
 from worldtest.tasks.scoring import cd_raw_score, cd_score
+
+if TYPE_CHECKING:  # pragma: no cover
+    from worldtest.autumn.runtime import Program
+    from worldtest.settings import Settings
 
 __all__ = ["MIN_TICKS", "CdPhase", "start"]
 
@@ -186,11 +190,11 @@ class CdPhase(TestPhase):
 
 def start(
     task: CdTask,
-    program: Any = None,
-    settings: Any = None,
+    program: Program | None = None,
+    settings: Settings | None = None,
     seed: int | None = None,
     *,
-    wrong_program: Any = None,
+    wrong_program: Program | None = None,
 ) -> CdPhase:
     """Start the CD test phase: the wrong program with the test seed, after the task's prefix.
 

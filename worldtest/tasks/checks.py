@@ -14,14 +14,19 @@ validator finds statically also stops a run, with the same message.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from worldtest.errors import AutumnError, TaskFileError
+from worldtest.settings import Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from worldtest.autumn.runtime import Program
+    from worldtest.tasks.models import CdTask, Task
 
 __all__ = ["check_task"]
 
 
-def check_task(task: Any, program: Any) -> list[TaskFileError]:
+def check_task(task: Task, program: Program) -> list[TaskFileError]:
     """The defects of a loaded task found without replays.
 
     Args:
@@ -35,7 +40,6 @@ def check_task(task: Any, program: Any) -> list[TaskFileError]:
     """
     where = str(task.path) if task.path is not None else "<memory>"
     if task.family == "planning":
-        from worldtest.protocol import Settings
 
         horizon = Settings().horizon
         if task.optimal_actions > horizon:
@@ -46,7 +50,7 @@ def check_task(task: Any, program: Any) -> list[TaskFileError]:
     return []
 
 
-def _check_cd(task: Any, program: Any, where: str) -> list[TaskFileError]:
+def _check_cd(task: CdTask, program: Program, where: str) -> list[TaskFileError]:
     from worldtest.autumn import load_program
 
     path = task.wrong_program_path() if task.path is not None else None

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import numpy as np
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
-from worldtest.env import parse_action
+from worldtest.actions import parse_action
 from worldtest.errors import ActionError
 from worldtest.palette import COLOURS
 

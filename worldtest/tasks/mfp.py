@@ -19,7 +19,7 @@ The 6 candidate patches are visible in the observation once the last frame has b
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -27,6 +27,10 @@ from worldtest.env import Action, Frame
 from worldtest.errors import ActionError
 from worldtest.tasks.models import MfpTask
 from worldtest.tasks.phase import TestPhase, View
+
+if TYPE_CHECKING:  # pragma: no cover
+    from worldtest.autumn.runtime import Program
+    from worldtest.settings import Settings
 
 __all__ = ["MfpPhase", "start"]
 
@@ -128,7 +132,10 @@ class MfpPhase(TestPhase):
 
 
 def start(
-    task: MfpTask, program: Any = None, settings: Any = None, seed: int | None = None
+    task: MfpTask,
+    program: Program | None = None,
+    settings: Settings | None = None,
+    seed: int | None = None,
 ) -> MfpPhase:
     """Start the MFP test phase at frame 0 (protocol section 3.1).
 

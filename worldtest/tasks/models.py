@@ -50,7 +50,7 @@ from pydantic import (
     model_validator,
 )
 
-from worldtest.env import parse_action
+from worldtest.actions import parse_action
 from worldtest.errors import TaskFileError
 from worldtest.palette import MASK
 from worldtest.tasks.fields import BitGrid, FieldError, Grid, program_actions
@@ -87,7 +87,7 @@ OPTION_SOURCE_KEYS: dict[str, tuple[str, ...]] = {
     "wrong-program": (),
     "perturbed": ("line", "col", "was", "now"),
 }
-"""MFP option source kinds -> the keys each must carry (``worldtest.tasks.derive.source_frame``)."""
+"""MFP option source kinds -> the keys each must carry (``worldtest.authoring.derive.source_frame``)."""
 
 IMPORTED_PREFIX = "imported from the reference harness"
 """``derived_by`` of tasks imported from the reference layout, whose MFP distractors carry no
@@ -170,7 +170,7 @@ class MfpTask(_TaskBase):
         options: 6 candidate patches, each ``uint8`` (mask.height, mask.width).
         answer: index of the true patch, 0..5.
         option_sources: where each option comes from, so the validator can re-derive it
-            (``worldtest.tasks.derive.source_patch``): ``{"kind": "truth"}`` at ``answer``;
+            (``worldtest.authoring.derive.source_patch``): ``{"kind": "truth"}`` at ``answer``;
             distractors ``{"kind": "tick", "t": T}``, ``{"kind": "seed", "seed": S}``,
             ``{"kind": "actions", "from": K, "actions": [...]}`` or
             ``{"kind": "wrong-program"}``. Empty for imported tasks (no provenance).

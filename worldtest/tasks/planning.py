@@ -15,7 +15,7 @@ section 3.3 (0 without success).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,6 +24,10 @@ from worldtest.errors import TaskFileError
 from worldtest.tasks.models import PlanningTask
 from worldtest.tasks.phase import TestPhase, View
 from worldtest.tasks.scoring import planning_efficiency
+
+if TYPE_CHECKING:  # pragma: no cover
+    from worldtest.autumn.runtime import Program
+    from worldtest.settings import Settings
 
 __all__ = ["PlanningPhase", "goal_reached", "start"]
 
@@ -111,7 +115,7 @@ class PlanningPhase(TestPhase):
 
 
 def start(
-    task: PlanningTask, program: Any, settings: Any = None, seed: int | None = None
+    task: PlanningTask, program: Program, settings: Settings | None = None, seed: int | None = None
 ) -> PlanningPhase:
     """Start the planning test phase: the program with the test seed, after the task's prefix.
 

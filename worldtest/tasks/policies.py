@@ -2,12 +2,12 @@
 
 A goal that a policy reaches without a world model is not a planning problem. Task derivation
 rejects such goals (:func:`planning_battery_reaches`) and ``worldtest tasks validate`` plays the
-same members (:mod:`worldtest.tasks.battery`). A policy is called once per tick as
+same members (:mod:`worldtest.authoring.battery`). A policy is called once per tick as
 ``policy(frame, goal, mask) -> event`` (``uint8`` (H, W) frames; events as the interpreter takes
 them: None = noop, an arrow name, ``("click", x, y)``) and keeps only what it saw: no model, no
 search. Policies are single-use (one per run). Members:
 
-- the open-loop sequences of :func:`worldtest.tasks.baselines.open_loop_sequences`;
+- the open-loop sequences of :func:`open_loop_sequences`;
 - :class:`GreedyGoalChaser`: click wrong goal cells, push the nearest cell of a wanted colour
   toward its place;
 - :class:`RepeatBest`: repeat whichever action last brought the goal closer
@@ -16,15 +16,60 @@ search. Policies are single-use (one per run). Members:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+if TYPE_CHECKING:  # pragma: no cover
+    from worldtest.autumn.runtime import World
+
 __all__ = ["GreedyGoalChaser", "RepeatBest", "goal_distance", "greedy_goal_policy",
            "GREEDY_SEEDS", "planning_battery", "run_member", "planning_battery_reaches",
-           "MAX_CLICKS_PER_CELL", "STUCK_RANDOM_ACTIONS"]
+           "MAX_CLICKS_PER_CELL", "STUCK_RANDOM_ACTIONS", "N_RANDOM_SEQUENCES",
+           "open_loop_sequences"]
 
 _ARROWS = ("left", "right", "up", "down")
+
+
+N_RANDOM_SEQUENCES = 100
+"""Seeded random sequences in the open-loop planning battery (issue 15)."""
+
+
+def open_loop_sequences(grid_size: int, mask: np.ndarray, horizon: int, seed: int,
+                        n_random: int = N_RANDOM_SEQUENCES) -> dict[str, list[Any]]:
+    """The open-loop planning battery: action sequences chosen without looking at the screen.
+
+    Args:
+        grid_size: cells per side (clicks take 0..grid_size-1).
+        mask: the goal's 0/1 mask, ``uint8`` (H, W); its 1-cells are the goal cells.
+        horizon: the sequences' length, in actions (one tick each).
+        seed: seeds the random sequences (``numpy.random.default_rng(seed)``).
+        n_random: how many random sequences.
+
+    Returns:
+        ``{name: events}`` (interpreter events: None = noop, an arrow name, or
+        ``("click", x, y)``): ``hold-<arrow>`` for each arrow, ``noop``, ``click-goal-cells``
+        (each goal cell clicked in row-major order, the cycle repeated to the horizon), and
+        ``random-<i>`` (uniform over noop, the arrows and a click on a uniform cell, each with
+        probability 1/3 for the kind: noop, arrow or click).
+    """
+    out: dict[str, list[Any]] = {f"hold-{a}": [a] * horizon
+                                 for a in ("left", "right", "up", "down")}
+    out["noop"] = [None] * horizon
+    ys, xs = np.nonzero(np.asarray(mask))
+    cells = [("click", int(x), int(y)) for y, x in zip(ys.tolist(), xs.tolist())]
+    if cells:
+        out["click-goal-cells"] = [cells[i % len(cells)] for i in range(horizon)]
+    rng = np.random.default_rng(seed)
+    arrows = ("left", "right", "up", "down")
+    for i in range(n_random):
+        kinds = rng.integers(3, size=horizon)
+        arrow = rng.integers(4, size=horizon)
+        xy = rng.integers(grid_size, size=(horizon, 2))
+        out[f"random-{i}"] = [None if k == 0 else arrows[a] if k == 1 else
+                              ("click", int(c[0]), int(c[1]))
+                              for k, a, c in zip(kinds.tolist(), arrow.tolist(), xy)]
+    return out
 _STEP = {"left": (-1, 0), "right": (1, 0), "up": (0, -1), "down": (0, 1)}
 MAX_CLICKS_PER_CELL = 6
 """Clicks the greedy chaser spends on one wrong goal cell before it stops clicking it (enough to
@@ -258,14 +303,13 @@ def planning_battery(grid_size: int, mask: np.ndarray, horizon: int,
                      seed: int) -> dict[str, Any]:
     """The planning battery's members, cheapest first: ``{name: events list | policy}``.
 
-    The open-loop sequences of :func:`~worldtest.tasks.baselines.open_loop_sequences` (noop,
+    The open-loop sequences of :func:`open_loop_sequences` (noop,
     each arrow held, the goal cells clicked, then the random ones), ``greedy-<s>``
     (:class:`GreedyGoalChaser` with seed s for s in :data:`GREEDY_SEEDS`) and ``repeat-<s>``
     (:class:`RepeatBest`, the same seeds), placed after the fixed sequences and before the
     random ones. The adversary battery of ``worldtest tasks validate`` plays every one of these
     kinds, so a goal that none reaches keeps them all at zero.
     """
-    from worldtest.tasks.baselines import open_loop_sequences
     loops = open_loop_sequences(grid_size, mask, horizon, seed)
     fixed = ["noop", *[f"hold-{a}" for a in _ARROWS]]
     fixed += ["click-goal-cells"] if "click-goal-cells" in loops else []
@@ -276,7 +320,7 @@ def planning_battery(grid_size: int, mask: np.ndarray, horizon: int,
     return out
 
 
-def run_member(world: Any, member: Any, goal: np.ndarray, mask: np.ndarray,
+def run_member(world: World, member: Any, goal: np.ndarray, mask: np.ndarray,
                horizon: int) -> int | None:
     """Play one battery member from a copy of ``world``; the ticks it took to reach the goal.
 
@@ -322,7 +366,7 @@ def run_member(world: Any, member: Any, goal: np.ndarray, mask: np.ndarray,
     return None
 
 
-def planning_battery_reaches(world: Any, goal: np.ndarray, mask: np.ndarray, horizon: int,
+def planning_battery_reaches(world: World, goal: np.ndarray, mask: np.ndarray, horizon: int,
                              seed: int) -> str | None:
     """The first member of :func:`planning_battery` that reaches the goal from ``world``.
 

@@ -37,7 +37,7 @@ from worldtest.agents.llm.render import frame_parts, observation_parts
 from worldtest.env import INTERACTION_TEMPLATES, PROGRAM_TEMPLATES, Frame
 
 if TYPE_CHECKING:  # pragma: no cover
-    from worldtest.protocol import Settings
+    from worldtest.settings import Settings
 
 __all__ = ["ASSUMED_REPLY_TOKENS", "SUMMARY_LINE_TOKENS", "EpisodeEstimate", "estimate_episode"]
 

@@ -20,23 +20,34 @@ For each task, every check of protocol section 3's "task quality" paragraphs:
 Over the whole suite: the similarity-only MFP baselines (:mod:`worldtest.tasks.baselines`) must
 stay at most ``SIMILARITY_LIMIT`` once there are ``SIMILARITY_MIN_TASKS`` MFP tasks, and the
 distribution of ``optimal_actions`` is printed. Then the model-free adversary battery
-(:mod:`worldtest.tasks.battery`) plays the suite beside the random agent, prints its table, and
+(:mod:`worldtest.authoring.battery`) plays the suite beside the random agent, prints its table, and
 fails the suite where a member beats random by more than ``BATTERY_MARGIN`` on a family.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from worldtest.authoring.derive import (
+    MAX_PLAN_NODES,
+    parse_events,
+    patch,
+    policy_event,
+    replay,
+    source_patch,
+    trigger_plan,
+)
+from worldtest.authoring.problem import Problem
 from worldtest.autumn import Program, World, load_program
-from worldtest.env import frame_of, parse_action, start_world
+from worldtest.env import frame_of, start_world
 from worldtest.errors import ActionError, AutumnError, ConfigError, WorldtestError
 from worldtest.search import Event, bfs, goal_test
+from worldtest.suite import Suite
 from worldtest.tasks.checks import check_task
+from worldtest.tasks.models import CdTask, MfpTask, PlanningTask, Task
 
 __all__ = ["Problem", "validate", "validate_task", "parse_events", "cd_rollout",
            "N_CD_ROLLOUTS", "battery_check"]
@@ -44,33 +55,6 @@ __all__ = ["Problem", "validate", "validate_task", "parse_events", "cd_rollout",
 N_CD_ROLLOUTS = 24
 SIMILARITY_MIN_TASKS = 20  # suites smaller than this are too noisy for the baseline check
 CD_ROLLOUT_LENGTH = 80
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One failed check: which task, which field or check, and what is wrong."""
-
-    task: str
-    check: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.task}: {self.check}: {self.message}"
-
-
-def parse_events(actions: list[str]) -> list[Event]:
-    """Action texts (noop, arrows, ``click X Y``) -> interpreter events.
-
-    Raises:
-        ActionError: an action that is not a one-tick program action.
-    """
-    out: list[Event] = []
-    for text in actions:
-        a = parse_action(text)
-        if not a.is_program_action:
-            raise ActionError(f"{text!r} is not a program action")
-        out.append(a.event)
-    return out
 
 
 def _first_diff(a: list[np.ndarray], b: list[np.ndarray]) -> int | None:
@@ -81,7 +65,7 @@ def _first_diff(a: list[np.ndarray], b: list[np.ndarray]) -> int | None:
 
 
 # -- the test's start ------------------------------------------------------------------------------
-def _validate_start(task: Any, program: Program) -> list[Problem]:
+def _validate_start(task: Task, program: Program) -> list[Problem]:
     """A hidden prefix must leave a frame other than the initial one (docs/protocol.md, 2): a
     test that starts where the interaction phase started can be passed from memory."""
     if not task.prefix:
@@ -94,8 +78,7 @@ def _validate_start(task: Any, program: Program) -> list[Problem]:
 
 
 # -- MFP ----------------------------------------------------------------------------------------
-def _validate_mfp(task: Any, program: Program, wrong: Program | None) -> list[Problem]:
-    from worldtest.tasks.derive import patch, replay, source_patch
+def _validate_mfp(task: MfpTask, program: Program, wrong: Program | None) -> list[Problem]:
     p: list[Problem] = []
     tid = task.id
     events = parse_events(task.actions)
@@ -129,7 +112,7 @@ def _validate_mfp(task: Any, program: Program, wrong: Program | None) -> list[Pr
 
 
 # -- planning -----------------------------------------------------------------------------------
-def _validate_planning(task: Any, program: Program) -> list[Problem]:
+def _validate_planning(task: PlanningTask, program: Program) -> list[Problem]:
     p: list[Problem] = []
     tid = task.id
     start = start_world(program, task.seed, parse_events(task.prefix))
@@ -153,7 +136,6 @@ def _validate_planning(task: Any, program: Program) -> list[Problem]:
     proven = task.optimal_actions if task.lower_bound is None else task.lower_bound
     field = "optimal_actions" if task.lower_bound is None else "lower_bound"
     if proven > 1:
-        from worldtest.tasks.derive import MAX_PLAN_NODES
         clicks = [(e[1], e[2]) for e in events if isinstance(e, tuple)]
         clicks += [(int(x), int(y)) for y, x in zip(*np.nonzero(task.mask))]
         shorter = bfs(start, test, max_depth=proven - 1,
@@ -204,24 +186,12 @@ def cd_rollout(original: Program, wrong: Program, trigger: str, seed: int,
     return diff, T
 
 
-CD_SEARCH_DEPTH, CD_SEARCH_NODES = 40, 20_000  # the search for a plan that fires a trigger
-
-
-def trigger_plan(start: World, trigger: str) -> Any:
-    """Breadth-first search from ``start`` (a world run with ``trigger``) for a plan that fires
-    the trigger within ``CD_SEARCH_DEPTH`` actions and ``CD_SEARCH_NODES`` states: a
-    :class:`~worldtest.search.SearchResult`."""
-    return bfs(start, lambda w: w.triggered or w.condition(trigger), max_depth=CD_SEARCH_DEPTH,
-               max_nodes=CD_SEARCH_NODES)
-
-
 def _cd_sound(diff: int | None, T: int | None) -> bool:
     return (diff is None and T is None) or (diff is not None and T is not None and
                                             T - 1 <= diff <= T)
 
 
 def _random_events(world: World, rng: np.random.Generator, n: int) -> list[Event]:
-    from worldtest.tasks.derive import policy_event
     out: list[Event] = []
     w = world.copy()
     last: Event = "none"
@@ -235,7 +205,7 @@ def _random_events(world: World, rng: np.random.Generator, n: int) -> list[Event
     return out
 
 
-def _validate_cd(task: Any, program: Program, wrong: Program | None) -> list[Problem]:
+def _validate_cd(task: CdTask, program: Program, wrong: Program | None) -> list[Problem]:
     tid = task.id
     if wrong is None:
         return [Problem(tid, "wrong_program", f"{task.wrong_program} is missing")]
@@ -297,7 +267,7 @@ def _validate_cd(task: Any, program: Program, wrong: Program | None) -> list[Pro
 
 
 # -- the whole suite ----------------------------------------------------------------------------
-def validate_task(suite: Any, env: str, family: str, *, oracle: bool = True) -> list[Problem]:
+def validate_task(suite: Suite, env: str, family: str, *, oracle: bool = True) -> list[Problem]:
     """Validate one task of ``suite`` (a :class:`worldtest.suite.Suite`)."""
     tid = f"{env}/{family}"
     try:
@@ -333,7 +303,7 @@ def validate_task(suite: Any, env: str, family: str, *, oracle: bool = True) -> 
     return problems
 
 
-def _oracle_score(suite: Any, env: str, family: str, task: Any) -> float:
+def _oracle_score(suite: Suite, env: str, family: str, task: Task) -> float:
     from worldtest.agents.oracle import OracleAgent
     from worldtest.protocol import Settings, run_episode
     record = run_episode(OracleAgent(), suite.spec(env), suite.program(env), task, Settings(),
@@ -351,7 +321,7 @@ def validate(root: Path | None, envs: list[str] | None = None, *, oracle: bool =
         oracle: play each task with the oracle.
         echo: optional ``echo(text)`` for progress lines and the suite's tables.
         battery_seeds: seeds of the model-free adversary battery
-            (:mod:`worldtest.tasks.battery`); 0 skips it.
+            (:mod:`worldtest.authoring.battery`); 0 skips it.
         workers: processes validating tasks at once (``worldtest.parallel``); the problems and
             the echoed lines are the same, in the same order, for any number.
 
@@ -364,7 +334,6 @@ def validate(root: Path | None, envs: list[str] | None = None, *, oracle: bool =
     if battery_seeds < 0:
         raise ConfigError(f"battery_seeds must be >= 0, got {battery_seeds}")
     from worldtest.parallel import imap_ordered
-    from worldtest.suite import Suite
     suite = Suite(root)
     names = envs or sorted(suite.envs)
     problems: list[Problem] = []
@@ -372,7 +341,7 @@ def validate(root: Path | None, envs: list[str] | None = None, *, oracle: bool =
     _SUITES[suite.root] = suite  # the serial case uses this process's suite
     try:
         results = imap_ordered(_validate_env, items, workers,
-                               preload=("worldtest.tasks.validate",))
+                               preload=("worldtest.authoring.validate",))
         for env, per_task in zip(names, results):
             for family, found in per_task:
                 if echo is not None:
@@ -386,12 +355,12 @@ def validate(root: Path | None, envs: list[str] | None = None, *, oracle: bool =
     return problems
 
 
-def battery_check(suite: Any, names: list[str], n_seeds: int, echo: Any = None) -> list[Problem]:
-    """Run the adversary battery (:func:`worldtest.tasks.battery.run_battery`) over ``names``;
+def battery_check(suite: Suite, names: list[str], n_seeds: int, echo: Any = None) -> list[Problem]:
+    """Run the adversary battery (:func:`worldtest.authoring.battery.run_battery`) over ``names``;
     print its table; a problem per member beating random by more than ``BATTERY_MARGIN`` on a
     family of at least ``BATTERY_MIN_TASKS`` tasks (a failing member's episode is a problem
     too)."""
-    from worldtest.tasks.battery import battery_problems, battery_table, run_battery
+    from worldtest.authoring.battery import battery_problems, battery_table, run_battery
     try:
         result = run_battery(suite, names, n_seeds=n_seeds)
     except WorldtestError as e:
@@ -407,7 +376,6 @@ _SUITES: dict[Path, Any] = {}  # per process: suite root -> Suite (its programs 
 def _validate_env(item: tuple[Path, str, bool]) -> list[tuple[str, list[Problem]]]:
     """(family, problems) of the three tasks of one (root, env, oracle), in a worker process or
     this one."""
-    from worldtest.suite import Suite
     root, env, oracle = item
     if root not in _SUITES:
         _SUITES[root] = Suite(root)
@@ -415,7 +383,7 @@ def _validate_env(item: tuple[Path, str, bool]) -> list[tuple[str, list[Problem]
             for family in ("mfp", "planning", "cd")]
 
 
-def _suite_checks(suite: Any, names: list[str], echo: Any) -> list[Problem]:
+def _suite_checks(suite: Suite, names: list[str], echo: Any) -> list[Problem]:
     """Suite-wide figures: the similarity-only MFP baselines (which must stay near chance once
     the suite has at least ``SIMILARITY_MIN_TASKS`` MFP tasks) and the plan-length spread."""
     from worldtest.tasks.baselines import SIMILARITY_LIMIT, suite_scores

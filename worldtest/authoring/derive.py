@@ -41,18 +41,20 @@ import numpy as np
 
 from worldtest.autumn import Program, World
 from worldtest.autumn.reader import Atom, SList, read_program
-from worldtest.env import frame_of, start_world
-from worldtest.errors import AutumnError, WorldtestError
+from worldtest.env import frame_of, parse_action, start_world
+from worldtest.errors import ActionError, AutumnError, WorldtestError
 from worldtest.search import (ARROWS, Event, bfs, bfs_layers, candidate_events, event_text,
                               goal_test)
 from worldtest.tasks.baselines import MFP_SCORERS, expected_score, option_scores
 from worldtest.tasks.policies import planning_battery_reaches
+from worldtest.suite import Suite
 from worldtest.tasks.models import CdTask, MfpMask, MfpTask, PlanningTask, save_task
 
 __all__ = ["derive", "derive_env", "derive_mfp", "derive_planning", "derive_cd_start",
            "hidden_prefix", "mfp_targets", "task_seed", "task_rng",
            "DERIVE_VERSION",
-           "replay", "patch", "perturbation_sites", "perturbed_program"]
+           "replay", "patch", "perturbation_sites", "perturbed_program", "parse_events",
+           "trigger_plan"]
 
 DERIVE_VERSION = 3
 TASK_VERSION = 2       # the version derivation v3 gives every task it makes (records carry it)
@@ -81,6 +83,33 @@ reaching the goal does not disqualify it, as name prefixes)."""
 
 TASK_SEED_KEY = b"worldtest/task-seed/v3"
 """The key of the keyed hash that makes task seeds (derivation v3)."""
+
+
+
+def parse_events(actions: list[str]) -> list[Event]:
+    """Action texts (noop, arrows, ``click X Y``) -> interpreter events.
+
+    Raises:
+        ActionError: an action that is not a one-tick program action.
+    """
+    out: list[Event] = []
+    for text in actions:
+        a = parse_action(text)
+        if not a.is_program_action:
+            raise ActionError(f"{text!r} is not a program action")
+        out.append(a.event)
+    return out
+
+
+CD_SEARCH_DEPTH, CD_SEARCH_NODES = 40, 20_000  # the search for a plan that fires a trigger
+
+
+def trigger_plan(start: World, trigger: str) -> Any:
+    """Breadth-first search from ``start`` (a world run with ``trigger``) for a plan that fires
+    the trigger within ``CD_SEARCH_DEPTH`` actions and ``CD_SEARCH_NODES`` states: a
+    :class:`~worldtest.search.SearchResult`."""
+    return bfs(start, lambda w: w.triggered or w.condition(trigger), max_depth=CD_SEARCH_DEPTH,
+               max_nodes=CD_SEARCH_NODES)
 
 
 def task_seed(env: str, family: str) -> int:
@@ -253,7 +282,6 @@ def source_frame(program: Program, seed: int, events: list[Event], source: dict[
     if kind == "seed":
         return replay(program, int(source["seed"]), events, prefix)[-1]
     if kind == "actions":
-        from worldtest.tasks.validate import parse_events
         k = int(source["from"])
         return replay(program, seed, events[:k] + parse_events(source["actions"]), prefix)[-1]
     if kind == "wrong-program":
@@ -685,7 +713,6 @@ def derive_cd_start(env: str, program: Program, wrong: Program, task: CdTask) ->
     Raises:
         WorldtestError: no such prefix was found.
     """
-    from worldtest.tasks.validate import trigger_plan
     seed, rng = task_seed(env, "cd"), task_rng(env, "cd")
     for _ in range(CD_PREFIX_TRIES):
         prefix = hidden_prefix(program, seed, rng, wrong=wrong, trigger=task.trigger)
@@ -705,7 +732,7 @@ def derive_cd_start(env: str, program: Program, wrong: Program, task: CdTask) ->
     return made
 
 
-def derive_env(suite: Any, env: str, families: tuple[str, ...] = FAMILIES_DERIVED
+def derive_env(suite: Suite, env: str, families: tuple[str, ...] = FAMILIES_DERIVED
                ) -> list[tuple[Path, Any]]:
     """Derive the tasks of one environment of ``suite`` (a :class:`worldtest.suite.Suite`).
 
@@ -749,13 +776,12 @@ def derive(root: Path, envs: list[str] | None = None, *,
         The task files written.
     """
     from worldtest.parallel import imap_ordered
-    from worldtest.suite import Suite
     suite = Suite(root)
     names = envs or sorted(suite.envs)
     written = []
     items = [(suite.root, env, families) for env in names]
     for paths, lines in imap_ordered(_derive_env, items, workers,
-                                     preload=("worldtest.tasks.derive",)):
+                                     preload=("worldtest.authoring.derive",)):
         written += paths
         for line in lines:
             echo(line)
@@ -764,7 +790,6 @@ def derive(root: Path, envs: list[str] | None = None, *,
 
 def _derive_env(item: tuple[Path, str, tuple[str, ...]]) -> tuple[list[Path], list[str]]:
     """Derive and write the tasks of one environment: (files written, lines to echo)."""
-    from worldtest.suite import Suite
     root, env, families = item
     suite = Suite(root)
     written, lines = [], []

@@ -37,7 +37,13 @@ from typing import Any, Callable
 
 import numpy as np
 
+from worldtest.authoring.problem import Problem
+from worldtest.agents.base import Agent
+from worldtest.autumn.runtime import Program
 from worldtest.errors import ConfigError, WorldtestError
+from worldtest.settings import Settings
+from worldtest.suite import Suite
+from worldtest.tasks.models import CdTask, MfpTask, PlanningTask, Task
 
 __all__ = ["BATTERY_MARGIN", "BATTERY_MIN_TASKS", "BATTERY_RANDOM_SEQUENCES", "FIRST_SEED",
            "BatteryResult", "run_battery",
@@ -127,8 +133,8 @@ class _Planner:
         return event_text(event)
 
 
-def _play(agent: Any, suite: Any, env: str, task: Any, seed: int, wrong: Any,
-          settings: Any) -> float:
+def _play(agent: Agent, suite: Suite, env: str, task: Task, seed: int,
+          wrong: Program | None, settings: Settings) -> float:
     from worldtest.protocol import run_episode
     from worldtest.runner import episode_rng
     record = run_episode(agent, suite.spec(env), suite.program(env), task, settings, seed,
@@ -138,7 +144,7 @@ def _play(agent: Any, suite: Any, env: str, task: Any, seed: int, wrong: Any,
     return float(record.score)  # a program error the member provoked scores 0, as in a run
 
 
-def _mfp(task: Any, out: BatteryResult) -> None:
+def _mfp(task: MfpTask, out: BatteryResult) -> None:
     from worldtest.tasks.baselines import extra_expected_scores, mfp_expected_scores
     scores = {**mfp_expected_scores(task), **extra_expected_scores(task)}
     for name, value in scores.items():
@@ -146,10 +152,9 @@ def _mfp(task: Any, out: BatteryResult) -> None:
     out.random["mfp"][task.id] = 1.0 / len(task.options)
 
 
-def _planning(suite: Any, env: str, task: Any, seeds: list[int], n_random: int,
+def _planning(suite: Suite, env: str, task: PlanningTask, seeds: list[int], n_random: int,
               out: BatteryResult) -> None:
     from worldtest.agents.random import RandomAgent
-    from worldtest.protocol import Settings
     from worldtest.tasks.baselines import open_loop_sequences
     from worldtest.tasks.policies import GreedyGoalChaser, RepeatBest
     zero = Settings(budget=0)
@@ -178,11 +183,10 @@ def _planning(suite: Any, env: str, task: Any, seeds: list[int], n_random: int,
         [_play(RandomAgent(), suite, env, task, s, None, zero) for s in seeds]))
 
 
-def _cd(suite: Any, env: str, task: Any, seeds: list[int], out: BatteryResult) -> None:
+def _cd(suite: Suite, env: str, task: CdTask, seeds: list[int], out: BatteryResult) -> None:
     from worldtest.agents.adversaries import CD_MEMBERS, make_adversary
     from worldtest.agents.random import RandomAgent
     from worldtest.autumn import load_program
-    from worldtest.protocol import Settings
     wrong = load_program(str(task.wrong_program_path()))
     for name in CD_MEMBERS:
         value = np.mean([_play(make_adversary(f"adversary/{name}"), suite, env, task, s, wrong,
@@ -192,7 +196,7 @@ def _cd(suite: Any, env: str, task: Any, seeds: list[int], out: BatteryResult) -
         [_play(RandomAgent(), suite, env, task, s, wrong, Settings(budget=0)) for s in seeds]))
 
 
-def run_battery(suite: Any, envs: list[str] | None = None, *, n_seeds: int = 3,
+def run_battery(suite: Suite, envs: list[str] | None = None, *, n_seeds: int = 3,
                 n_random: int | None = None, echo: Any = None) -> BatteryResult:
     """Play the battery on every task of ``envs`` (default: all) of ``suite``.
 
@@ -269,7 +273,7 @@ def battery_table(result: BatteryResult) -> str:
 
 def battery_problems(result: BatteryResult, *, margin: float = BATTERY_MARGIN,
                      min_tasks: int | None = None) -> list[Any]:
-    """A :class:`~worldtest.tasks.validate.Problem` per (member, family) beating random.
+    """A :class:`~worldtest.authoring.validate.Problem` per (member, family) beating random.
 
     Args:
         result: from :func:`run_battery`.
@@ -277,7 +281,6 @@ def battery_problems(result: BatteryResult, *, margin: float = BATTERY_MARGIN,
         min_tasks: families with fewer tasks are not judged (default
             :data:`BATTERY_MIN_TASKS`).
     """
-    from worldtest.tasks.validate import Problem
     min_tasks = BATTERY_MIN_TASKS if min_tasks is None else min_tasks
     out = []
     for family in FAMILIES:

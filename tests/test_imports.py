@@ -22,6 +22,8 @@ LAYERS: list[tuple[str, ...]] = [
     # 0: the base: errors, the package root (its version), plain helpers
     ("worldtest", "worldtest.errors"),
     ("worldtest.palette", "worldtest.parallel", "worldtest.cluster", "worldtest.results"),
+    # frames to pixels (PNG, GIF, upscaled images): reports, gallery, replay, window, prompts
+    ("worldtest.render",),
     # the Autumn language
     ("worldtest.autumn",),
     # settings and the action vocabulary
@@ -45,6 +47,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("worldtest.runner", "worldtest.gym"),
     # task authoring: derive, validate (plays the oracle), the battery (uses the runner), import
     ("worldtest.authoring",),
+    # check-agent plays episodes through the runner
+    ("worldtest.agent_check",),
     ("worldtest.gallery", "worldtest.download", "worldtest.human"),
     ("worldtest.cli", "worldtest.__main__"),
 ]

@@ -25,7 +25,9 @@ from human_driver import (
 )
 
 from worldtest import cli
-from worldtest.human.play import play
+from worldtest.env import FAMILIES
+from worldtest.errors import ResultsError
+from worldtest.human.play import family_order, play
 from worldtest.replay import reconstruct
 from worldtest.human.window import Window
 from worldtest.protocol import Settings
@@ -137,6 +139,7 @@ def played(tmp_path_factory, shots):
         records = play(
             "lamp",
             name="tester",
+            families=["mfp", "planning", "cd"],  # the order the script plays
             real_time=False,
             results_dir=results,
             window=window,
@@ -341,3 +344,24 @@ def test_cd_result_card_outlines_the_first_changed_cells(played):
     assert len(outlined) == 1 and "changed cells outlined" in outlined[0].caption
     assert f"frame {k}" in outlined[0].caption.lower()
     assert (outlined[0].outline == cells).all()
+
+
+def test_default_family_order_is_a_seeded_permutation_per_player() -> None:
+    orders = {name: family_order(42, f"human:{name}", "lamp")
+              for name in ("ada", "bo", "cy", "di", "ed", "flo", "gus", "hal")}
+    assert all(sorted(o) == sorted(FAMILIES) for o in orders.values())
+    assert family_order(42, "human:ada", "lamp") == orders["ada"]  # reproducible
+    # Not one fixed order: players meet different tests first (and last).
+    assert len({o[0] for o in orders.values()}) > 1 and len({o[-1] for o in orders.values()}) > 1
+
+
+def test_play_does_not_write_a_folder_another_run_holds(tmp_path) -> None:
+    store = ResultsStore.for_dir(tmp_path)
+    window = Window(SIZE, fps=0)
+    try:
+        with store.lock(), pytest.raises(ResultsError, match="lock"):
+            play("lamp", name="tester", families=["cd"], real_time=False,
+                 results_dir=tmp_path, window=window, echo=lambda line: None)
+    finally:
+        window.close()
+    assert not store.path.exists() or store.load() == []

@@ -16,6 +16,7 @@ task. Closing the window mid-episode appends nothing for that episode.
 from __future__ import annotations
 
 import getpass
+import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from worldtest.results import EpisodeRecord, ResultsStore
 from worldtest.runner import RunConfig, episode_rng, plan
 from worldtest.suite import Suite
 
-__all__ = ["default_name", "play", "result_screen"]
+__all__ = ["default_name", "family_order", "play", "result_screen"]
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,8 @@ def play(
 
     Args:
         env: the environment id (``"lamp"``).
-        families: the task families to play, in order (default: mfp, planning, cd).
+        families: the task families to play, in this order (default: all three, in the order
+            :func:`family_order` draws for this seed, player and environment).
         name: the player's name (default: :func:`default_name`); the agent id is ``human:NAME``.
         real_time: time runs at FRAME_RATE in the interaction phase; False: turn-based.
         seed: the episode seed (default 42, as ``worldtest run``).
@@ -87,6 +89,9 @@ def play(
     Raises:
         ConfigError: an unknown environment or family, an invalid name, a missing task file
             (:func:`worldtest.runner.plan`), or no window.
+        ResultsError: another run or player holds ``results_dir``'s lock (the whole session
+            holds it, as a run does, so no episode is recorded twice), or a damaged results
+            file.
         TaskFileError: a task file is malformed or has a defect ``tasks validate`` reports.
     """
     suite = suite if isinstance(suite, Suite) else Suite(suite)
@@ -95,45 +100,71 @@ def play(
     name = check_name(name or default_name())
     agent_id, version = f"human:{name}", HumanAgent.version
     # The runner's own planning: the same families check, settings, keys and task checks.
-    config = RunConfig(agents=[agent_id], envs=[env], families=list(families or FAMILIES),
-                       seed=seed)
+    order = list(families) if families else family_order(seed, agent_id, env)
+    config = RunConfig(agents=[agent_id], envs=[env], families=order, seed=seed)
     jobs = plan(config, suite, {agent_id: _Player(agent_id, version)})
     store = ResultsStore.for_dir(results_dir)
     done = store.keys()
     todo = []
     for job in jobs:
         if job.key in done:
-            echo(f"{agent_id} already played {job.task.id} with seed {seed} (in {store.path}); "
-                 "skipped")
+            echo(f"{agent_id} already played {job.task.id} with seed {seed} "
+                 f"(in {store.path}); skipped")
         else:
             todo.append(job)
     if not todo:
         return []
     own = window is None
-    window = window or Window(title=f"worldtest: {env}")
+    window = window or Window(title=f"worldtest: {env}")  # no display: fails before any write
     agent = HumanAgent(window, name, real_time=real_time, tick_seconds=tick_seconds)
     saved: list[EpisodeRecord] = []
     try:
-        for i, job in enumerate(todo):
-            task = job.task
-            rng = episode_rng(job.seed, agent.id, task.id)
-            record = run_episode(agent, spec, program, task, job.settings, job.seed, rng=rng,
-                                 suite=suite.id)
-            if window.closed:
-                echo(f"window closed: {task.id} was not finished, nothing saved for it")
-                break
-            store.append(record)
-            saved.append(record)
-            echo(f"saved {agent.id} on {task.id}: score {record.score:.3f} ({store.path})")
-            # The next episode's test is not named before it starts (protocol section 1).
-            button = f"Next episode ({i + 2} of {len(todo)})" if i + 1 < len(todo) else "Close"
-            window.run(result_screen(record, suite, store.path, button))
+        # One writer per results folder, as worldtest run: the lock is held from the second
+        # look at what is recorded to the last append, so no episode is recorded twice.
+        with store.lock(wait=False):
+            done = store.keys()
+            todo = [job for job in todo if job.key not in done]
+            for i, job in enumerate(todo):
+                task = job.task
+                rng = episode_rng(job.seed, agent.id, task.id)
+                record = run_episode(agent, spec, program, task, job.settings, job.seed,
+                                     rng=rng, suite=suite.id)
+                if window.closed:
+                    echo(f"window closed: {task.id} was not finished, nothing saved for it")
+                    break
+                store.append(record)
+                saved.append(record)
+                echo(f"saved {agent.id} on {task.id}: score {record.score:.3f} ({store.path})")
+                # The next episode's test is not named before it starts (protocol section 1).
+                button = (f"Next episode ({i + 2} of {len(todo)})" if i + 1 < len(todo)
+                          else "Close")
+                window.run(result_screen(record, suite, store.path, button))
     except WindowClosed:
         pass  # closed on a result card: everything finished is saved
     finally:
         if own:
             window.close()
     return saved
+
+
+def family_order(seed: int, agent_id: str, env: str) -> list[str]:
+    """The order in which a player meets ``env``'s three task families when none are chosen:
+    a permutation drawn from (``seed``, ``agent_id``, ``env``) with a keyed BLAKE2b digest.
+
+    A fixed order would tell a player which test comes next before exploring (the protocol
+    keeps the test unknown during the interaction phase; ``docs/protocol.md`` section 3). Across
+    players the order varies, so a study's first episodes cover every family. (A player who
+    plays all three meets the last test knowing which it is, and knowing the world from the
+    earlier episodes: for a clean measurement, give each participant one family per
+    environment with ``--family``.)
+
+    Returns:
+        The three family ids, e.g. ``["cd", "mfp", "planning"]``.
+    """
+    digest = hashlib.blake2b(f"{seed}/{agent_id}/{env}".encode(), digest_size=8,
+                             key=b"worldtest-play-order").digest()
+    rng = np.random.default_rng(int.from_bytes(digest, "big"))
+    return [FAMILIES[int(i)] for i in rng.permutation(len(FAMILIES))]
 
 
 def result_screen(record: EpisodeRecord, suite: Suite, path: Path, button: str) -> ResultScreen:

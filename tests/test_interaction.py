@@ -10,6 +10,7 @@ from worldtest.env import Suite
 from worldtest.errors import ActionError, ConfigError
 from worldtest.interaction import InteractionPhase, fresh_seed
 from worldtest.protocol import Settings, run_episode
+from worldtest.results import ResultsStore
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def test_fresh_reset_seeds_are_drawn_or_given(suite):
         given.apply("reset")
 
 
-def test_a_reset_records_its_seed_in_the_action_log(suite):
+def test_a_reset_records_its_seed_in_the_action_log(suite, tmp_path):
     settings = Settings(budget=3, horizon=1, ticks_per_action=1, reset_seed="fresh")
     record = run_episode(ScriptAgent(interaction=["reset", "noop"]), suite.spec("dot"),
                          suite.program("dot"), suite.task("dot", "planning"), settings, 7,
@@ -62,5 +63,8 @@ def test_a_reset_records_its_seed_in_the_action_log(suite):
     first, second = record.interaction[:2]
     assert first.reset_seed is not None and first.message == f"reset with seed {first.reset_seed}"
     assert second.reset_seed is None
-    line = record.model_dump_json()
+    store = ResultsStore(tmp_path / "episodes.jsonl")
+    store.append(record)
+    line = store.path.read_text()
     assert line.count('"reset_seed":') == 1 + 1  # the reset's, and settings.reset_seed
+    assert store.load() == [record]

@@ -199,12 +199,14 @@ def test_record_rejects_unknown_fields_and_bad_family():
 def test_a_schema_1_record_is_still_read(tmp_path):
     # Version 1 (before ActionLog.reset_seed) is read as it was written; version 2 lines carry
     # reset_seed only on resets.
-    data = json.loads(make_record().model_dump_json())
+    store = ResultsStore(tmp_path / "new.jsonl")
+    store.append(make_record())
+    data = json.loads(store.path.read_text())
     assert data["schema_version"] == 2
+    assert all("reset_seed" not in log for log in data["interaction"] + data["test"])
     data["schema_version"] = 1
     path = tmp_path / "old.jsonl"
     path.write_text(json.dumps(data) + "\n")
     (record,) = ResultsStore(path).load()
     assert record.schema_version == 1
     assert all(log.reset_seed is None for log in record.interaction)
-    assert all("reset_seed" not in log for log in data["interaction"])

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from worldtest.errors import ResultsError
 
@@ -71,8 +71,8 @@ class ActionLog(BaseModel):
         message: why the action was invalid, or other harness feedback; ``None`` when none.
         t_wall: wall-clock seconds the agent took to choose it, when measured.
         reset_seed: a valid interaction ``reset``: the program seed it restarted with (the
-            episode seed, or the fresh one drawn under ``reset_seed = "fresh"``); None (and
-            left out of the JSON line) for every other action. Schema version 2.
+            episode seed, or the fresh one drawn under ``reset_seed = "fresh"``); None for every
+            other action, and then left out of the store's JSON line. Schema version 2.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -86,14 +86,6 @@ class ActionLog(BaseModel):
     message: str | None = None
     t_wall: float | None = None
     reset_seed: int | None = None
-
-    @model_serializer(mode="wrap")
-    def _dump(self, handler: Any) -> dict[str, Any]:
-        # Left out when None, so the lines of other actions stay as before the field existed.
-        data = handler(self)
-        if data.get("reset_seed", 0) is None:
-            del data["reset_seed"]
-        return data
 
 
 class EpisodeRecord(BaseModel):
@@ -231,6 +223,22 @@ def _parse_record(line: str, path: Path, lineno: int) -> EpisodeRecord:
         ) from None
 
 
+def _left_out(record: EpisodeRecord) -> dict[str, Any]:
+    """What a store line leaves out: ``transcript``, ``suite`` and ``agent_config`` when None, and every action's
+    ``reset_seed`` when None, so lines stay as they were before those fields existed. (An
+    ``exclude`` argument rather than a serializer function: pydantic would wrap a Ctrl-C raised
+    inside a Python serializer into a serialization error.)"""
+    drop: dict[str, Any] = {name: True for name in ("transcript", "suite", "agent_config")
+                            if getattr(record, name) is None}
+    no_seed = {i: {"reset_seed"} for i, log in enumerate(record.interaction)
+               if log.reset_seed is None}
+    if no_seed:
+        drop["interaction"] = no_seed
+    if record.test:
+        drop["test"] = {"__all__": {"reset_seed"}}
+    return drop
+
+
 class ResultsStore:
     """One append-only JSONL file of :class:`EpisodeRecord`, one record per line.
 
@@ -364,11 +372,7 @@ class ResultsStore:
         Raises:
             ResultsError: the file cannot be written.
         """
-        # A record without a transcript is written without the key, as before the field existed.
-        drop = ({"transcript"} if record.transcript is None else set()) | \
-            ({"suite"} if record.suite is None else set()) | \
-            ({"agent_config"} if record.agent_config is None else set())
-        line = record.model_dump_json(exclude=drop).encode("utf-8") + b"\n"
+        line = record.model_dump_json(exclude=_left_out(record)).encode("utf-8") + b"\n"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with open(self.path, "a+b") as fh:

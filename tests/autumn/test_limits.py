@@ -163,7 +163,7 @@ def test_rendering_shared_lists_nested_60_deep_is_a_runaway():
 
 def test_more_cells_than_the_limit_is_a_runaway_at_render(monkeypatch):
     # The real limit needs 200,000 objects; the mechanism is the same at 1,000.
-    monkeypatch.setattr("worldtest.autumn.runtime.MAX_CELLS", 1000)
+    monkeypatch.setattr("worldtest.autumn.render.MAX_CELLS", 1000)
     src = HEAD + "  (object D (Cell 0 0 \"red\"))\n" \
         "  (= a (map (--> i (D (Position i 0))) (range 0 600)))\n" \
         "  (: b (List D))\n"  \

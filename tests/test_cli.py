@@ -155,3 +155,15 @@ def test_cli_import_is_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_run_options_cover_every_run_config_field():
+    # `worldtest run` makes its RunConfig from the option table: a RunConfig field without an
+    # option (or one the table names but RunConfig lacks) would be silently unreachable.
+    from worldtest.cli.options import COMPUTED_FIELDS, MODEL_OPTIONS, RUN_OPTIONS
+    from worldtest.runner import RunConfig
+
+    table = [o.field for o in RUN_OPTIONS + MODEL_OPTIONS if o.field is not None]
+    assert len(table) == len(set(table))
+    assert set(table) | COMPUTED_FIELDS == set(RunConfig.model_fields)
+    assert not set(table) & COMPUTED_FIELDS

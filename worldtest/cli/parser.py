@@ -10,7 +10,8 @@ from worldtest.cli.commands import (
     _cmd_gallery, _cmd_import_reference, _cmd_ls, _cmd_play, _cmd_replay, _cmd_show,
     _cmd_tasks_derive, _cmd_tasks_validate,
 )
-from worldtest.cli.common import FAMILIES, _non_negative, _positive, _seed_list, _usd
+from worldtest.cli.common import FAMILIES, _non_negative, _positive
+from worldtest.cli.options import MODEL_GROUP, MODEL_OPTIONS, RUN_OPTIONS, add_options
 from worldtest.cli.run import _cmd_report, _cmd_run
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,89 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=_cmd_autumn_check)
 
     run = sub.add_parser("run", help="run agents on the benchmark, then print the leaderboard")
-    run.add_argument(
-        "--agent",
-        action="append",
-        metavar="ID",
-        help="agent id (built-in or an installed entry point: `worldtest agents`), llm, or a "
-        "preset: agents/NAME.toml or NAME (repeatable; default: random and oracle)",
-    )
-    run.add_argument(
-        "--env", action="append", metavar="NAME", help="environment (repeatable; default: all)"
-    )
-    run.add_argument(
-        "--family", action="append", choices=FAMILIES, help="task family (repeatable; default: all)"
-    )
-    run.add_argument("--seed", type=int, action="append", metavar="N",
-                     help="episode seed (repeatable; default 42; 0 under --profile paper)")
-    run.add_argument("--seeds", type=_seed_list, metavar="LIST",
-                     help="episode seeds: ranges and lists, e.g. 1-5 or 1,3,7 (with --seed: both)")
-    run.add_argument("--profile", choices=("worldtest", "paper"), default="worldtest",
-                     help="protocol settings: ours (default) or the reference harness's "
-                          "(paper: seed 0, 300-action budget, 501 steps over both phases, "
-                          "MFP rewind one frame back; README 'The paper profile')")
-    run.add_argument(
-        "--results", default="results", metavar="DIR", help="results directory (default: results)"
-    )
-    run.add_argument(
-        "--budget",
-        type=_non_negative,
-        metavar="N",
-        help="interaction-phase budget in agent actions",
-    )
-    run.add_argument(
-        "--horizon", type=_positive, metavar="N", help="test-phase horizon in test actions"
-    )
-    run.add_argument(
-        "--ticks-per-action", type=_positive, metavar="N", help="ticks run per interaction action"
-    )
-    run.add_argument(
-        "--reset-seed", choices=("same", "fresh"), help="seed used after a reset (default: same)"
-    )
-    run.add_argument(
-        "--suite",
-        metavar="DIR",
-        help="folder holding environments/ and tasks/ (default: the project root)",
-    )
-    run.add_argument("--summary-json", metavar="PATH", help="also write the summary as JSON")
-    run.add_argument("--no-progress", action="store_true", help="no progress bar")
-    run.add_argument("--max-cost", type=_usd, metavar="USD",
-                     help="make no model call whose worst case would take this run's "
-                     "spending over USD: episodes then in flight end as failed, no new one "
-                     "starts; exit status 3 if any was cut or not started (a re-run with a "
-                     "higher cap resumes them)")
-    run.add_argument("--dry-run", action="store_true",
-                     help="print the episodes, calls, tokens and cost each agent would take, "
-                     "then exit without running (no call, no API key needed)")
-    run.add_argument("--workers", type=_positive, metavar="N",
-                     help="processes playing the episodes (default: the machine's cores)")
-    run.add_argument("--ray", metavar="ADDRESS",
-                     help="play the episodes as Ray tasks: 'local' (a Ray instance on this "
-                     "machine), 'auto' or ray://HOST:PORT (a cluster); needs worldtest[ray]")
-    run.add_argument("--wait-lock", action="store_true",
-                     help="wait while another run writes the same results folder (default: stop)")
-    llm = run.add_argument_group(
-        "model agents", "--agent llm with these flags, or --agent agents/NAME.toml (or NAME)"
-    )
-    llm.add_argument("--provider", choices=("openai", "anthropic", "gemini"),
-                     help="API of the agent llm (openai = any OpenAI-compatible server)")
-    llm.add_argument("--model", metavar="NAME", help="model of the agent llm")
-    llm.add_argument("--base-url", metavar="URL", help="endpoint of the agent llm "
-                     "(default: the provider's public API)")
-    llm.add_argument("--api-key-env", metavar="VAR", help="environment variable holding the "
-                     "API key of the agent llm ('' for none; default: the provider's usual one)")
-    llm.add_argument("--concurrency", type=_positive, metavar="N",
-                     help="model-agent episodes in flight per endpoint (default: the preset's)")
-    llm.add_argument("--cache-dir", metavar="DIR",
-                     help="response cache of model agents (default: .worldtest-cache/llm)")
-    llm.add_argument("--no-cache", action="store_true",
-                     help="call the model even when the response cache has the reply")
-    llm.add_argument("--input-price", type=_usd, metavar="USD_PER_MTOK",
-                     help="input price of the model agents, USD per million tokens "
-                     "(overrides the presets')")
-    llm.add_argument("--output-price", type=_usd, metavar="USD_PER_MTOK",
-                     help="output price of the model agents, USD per million tokens "
-                     "(overrides the presets')")
+    add_options(run, RUN_OPTIONS)
+    add_options(run.add_argument_group(*MODEL_GROUP), MODEL_OPTIONS)
     run.set_defaults(func=_cmd_run)
 
     report = sub.add_parser(

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from worldtest.cli.common import DEFAULT_AGENTS, EXIT_MAX_COST, _workers
+from worldtest.cli.options import MODEL_OPTIONS, RUN_OPTIONS, config_fields
 from worldtest.errors import ConfigError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,26 +37,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             families=args.family or None,
             seed=seeds[0] if seeds else None,
             seeds=seeds if len(seeds) > 1 else None,
-            profile=args.profile,
-            results_dir=Path(args.results),
-            suite=Path(args.suite) if args.suite else None,
-            budget=args.budget,
-            horizon=args.horizon,
-            ticks_per_action=args.ticks_per_action,
-            reset_seed=args.reset_seed,
-            provider=args.provider,
-            model=args.model,
-            base_url=args.base_url,
-            api_key_env=args.api_key_env,
-            cache_dir=Path(args.cache_dir) if args.cache_dir else None,
-            cache=not args.no_cache,
-            concurrency=args.concurrency,
-            max_cost=args.max_cost,
-            input_price=args.input_price,
-            output_price=args.output_price,
+            **config_fields(args, RUN_OPTIONS + MODEL_OPTIONS),
             workers=_workers(args),
-            ray=args.ray,
-            wait_lock=args.wait_lock,
         )
     except ValidationError as err:
         raise ConfigError(f"invalid run settings: {err}") from None

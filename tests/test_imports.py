@@ -44,7 +44,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("worldtest.report",),
     # agent code
     ("worldtest.agents",),
-    ("worldtest.runner", "worldtest.gym"),
+    ("worldtest.runner", "worldtest.gym", "worldtest.dry_run"),
     # task authoring: derive, validate (plays the oracle), the battery (uses the runner), import
     ("worldtest.authoring",),
     # check-agent plays episodes through the runner

@@ -22,7 +22,8 @@ from worldtest.agents.llm.render import png
 from worldtest.errors import ConfigError
 from worldtest.protocol import Settings
 from worldtest.results import ResultsStore
-from worldtest.runner import RunConfig, Spending, estimate, run
+from worldtest.dry_run import estimate
+from worldtest.runner import RunConfig, Spending, run
 
 HUGE = 5_000_000  # characters of a runaway reply (the 5 MB)
 

@@ -23,7 +23,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
     from rich.console import Console
 
-    from worldtest import runner
+    from worldtest import dry_run, runner
     from worldtest.report.aggregate import summarise
     from worldtest.report.terminal import print_leaderboard
     from worldtest.results import ResultsStore
@@ -44,7 +44,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise ConfigError(f"invalid run settings: {err}") from None
     console = Console()
     if args.dry_run:
-        _print_estimate(runner.estimate(config), console, args.max_cost)
+        _print_estimate(dry_run.estimate(config), console, args.max_cost)
         return 0
     spending = runner.Spending()
     done = runner.run(config, console=console, show_progress=not args.no_progress,
@@ -91,8 +91,8 @@ def _failed_status(done: Sequence[EpisodeRecord], results_dir: Path) -> int:
 
 
 def _print_estimate(rows: Sequence[object], console: object, max_cost: float | None) -> None:
-    """The ``--dry-run`` table: one row per agent, then the total (``runner.estimate``); with
-    ``--max-cost``, what the cap does."""
+    """The ``--dry-run`` table: one row per agent, then the total
+    (``worldtest.dry_run.estimate``); with ``--max-cost``, what the cap does."""
     from rich.table import Table
 
     def money(v: float | None) -> str:

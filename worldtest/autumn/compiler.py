@@ -15,7 +15,7 @@ from worldtest.autumn import syntax as S
 from worldtest.autumn.reader import Source
 from worldtest.autumn.values import (
     GLOBAL, INSTANCE, LOCAL, MISSING, RT, AList, BoundRender, Cell, ClassValue, Frame, Lambda,
-    Native, Obj, Position, RElem, Thunk, aeq, error, kind_of, too_much_work, truthy, wrap32,
+    Native, Obj, Position, RElem, Thunk, aeq, error, kind_of, too_much_work, wrap32,
 )
 from worldtest.errors import AutumnError
 

@@ -465,7 +465,7 @@ def _next_liquid(a, fr):
     o = a[0]
     p = _origin(o, "nextLiquid")
     n = RT.w.gv["GRID_SIZE"]
-    ox, oy = p.x, p.y
+    oy = p.y
     if oy != n - 1:
         down = move(o, 0, 1)
         if is_free(down, fr):

@@ -239,10 +239,7 @@ def _mfp_ending(replay: Replay, cell: int) -> np.ndarray | None:
     if record.family != "mfp" or phase is None:
         return None
     task, choice = phase.task, record.outcome.get("choice")
-    full = np.array(task.frames[-1])
-    task.mask.region(full)[...] = task.options[task.answer]
-    marked = np.zeros(full.shape, dtype=bool)
-    task.mask.region(marked)[...] = True
+    full, marked = task.answer_frame()
     chose = "no choice" if choice is None else f"chose option {choice}"
     text = f"truth: option {task.answer} (outlined); {chose}; score {record.score:.2f}"
     return _captioned(_grid_rgb(full, cell, marked, None), text, cell)

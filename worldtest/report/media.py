@@ -211,10 +211,7 @@ def _ending(rp: Replay) -> tuple[np.ndarray, str, np.ndarray | None] | None:
     score = f"score {record.score:.2f}"
     if record.family == "mfp":
         task, choice = phase.task, record.outcome.get("choice")
-        full = np.array(task.frames[-1])
-        task.mask.region(full)[...] = task.options[task.answer]
-        marked = np.zeros(full.shape, dtype=bool)
-        task.mask.region(marked)[...] = True
+        full, marked = task.answer_frame()
         chose = "no choice" if choice is None else f"chose {choice}"
         return full, f"truth: option {task.answer}, outlined\n{chose}, {score}", marked
     return rp.test[-1], f"end of the episode\n{score}", None

@@ -266,6 +266,19 @@ class MfpTask(_TaskBase):
             if (kind == "truth") != (i == self.answer):
                 raise FieldError(f"option_sources.{i}", "the truth must be the answer")
 
+    def answer_frame(self) -> tuple[np.ndarray, np.ndarray]:
+        """The recording's final frame with the true patch in the mask, and the mask's cells
+        (what a report or a replay shows as the answer).
+
+        Returns:
+            ``(frame, cells)``: ``uint8`` (H, W) and ``bool`` (H, W), True under the mask.
+        """
+        frame = np.array(self.frames[-1])
+        self.mask.region(frame)[...] = self.options[self.answer]
+        cells = np.zeros(frame.shape, dtype=bool)
+        self.mask.region(cells)[...] = True
+        return frame, cells
+
 
 class PlanningTask(_TaskBase):
     """Planning (protocol section 3.2).

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 from pydantic import ValidationError
@@ -133,6 +134,20 @@ def _fresh_seeds(record: EpisodeRecord) -> list[int]:
     return seeds
 
 
+def _send(record: EpisodeRecord, episode: Episode, agent: _RecordedAgent,
+          obs: Observation, where: str, log: ActionLog, i: int,
+          phase: Literal["interaction", "test"]) -> Observation | None:
+    """Send the recorded action ``log`` (the ``i``-th of ``phase``, from 1) and check what the
+    episode logged for it against the record; the next observation."""
+    obs = episode.send(agent.act(obs))
+    logs = episode.interaction if phase == "interaction" else episode.test
+    got = logs[i - 1] if len(logs) >= i else None
+    if got is None and episode.status == "failed":
+        raise _fail(record, f"{where} ({log.action!r})", episode.error or "failed")
+    _compare(record, where, log, got, phase)
+    return obs
+
+
 def _compare(record: EpisodeRecord, where: str, log: ActionLog, got: ActionLog | None,
              phase: str) -> None:
     """Check the replayed action's log against the recorded one (validity, tick, digest)."""
@@ -217,11 +232,7 @@ def reconstruct(record: EpisodeRecord, suite: Suite | None = None) -> Replay:
         if obs is None or obs.phase != "interaction":
             raise _fail(record, f"{where} ({log.action!r})", "the replayed interaction phase "
                         "ended before it")
-        obs = episode.send(agent.act(obs))
-        got = episode.interaction[i - 1] if len(episode.interaction) >= i else None
-        if got is None and episode.status == "failed":
-            raise _fail(record, f"{where} ({log.action!r})", episode.error or "failed")
-        _compare(record, where, log, got, "interaction")
+        obs = _send(record, episode, agent, obs, where, log, i, "interaction")
         shown = inter.frames or [Frame(inter.tick, None, inter.frame)]
         for j, frame in enumerate(shown):
             replay.frames.append(ReplayFrame("interaction", i, n, log.action if j == 0 else None,
@@ -239,11 +250,7 @@ def reconstruct(record: EpisodeRecord, suite: Suite | None = None) -> Replay:
         if obs is None or obs.phase == "interaction":
             raise _fail(record, f"{where} ({log.action!r})", "the replayed test phase is not "
                         "running here")
-        obs = episode.send(agent.act(obs))
-        got = episode.test[i - 1] if len(episode.test) >= i else None
-        if got is None and episode.status == "failed":
-            raise _fail(record, f"{where} ({log.action!r})", episode.error or "failed")
-        _compare(record, where, log, got, "test")
+        obs = _send(record, episode, agent, obs, where, log, i, "test")
         for j, grid in enumerate(episode.test_grids or [phase.frame]):
             replay.frames.append(ReplayFrame(record.family, i, n, log.action if j == 0 else None,
                                              phase.tick, grid, log.action))

@@ -23,8 +23,8 @@ message (``Actions you may take now: ...``; templates filled with 0), ``hash`` w
 action chosen by a hash of the request (deterministic), ``noop`` with ``<action>noop</action>``.
 Token counts are made up but deterministic: a quarter of the request's and the reply's bytes.
 
-Run it by hand: ``python tests/fakeserver.py --port 8765 --latency 0.2`` (from a checkout: it is a test
-helper, not part of the installed package), then
+Run it by hand: ``python tests/fakeserver.py --port 8765 --latency 0.2`` (from a checkout: it
+is a test helper, not part of the installed package), then
 ``worldtest run --agent llm --provider openai --model fake --base-url http://127.0.0.1:8765/v1
 --api-key-env ""``. ``--script FILE`` (a JSON list of the behaviours above) answers the first
 requests; ``--pad N`` puts N characters of scratchpad before every policy reply (a model that

@@ -62,7 +62,8 @@ from worldtest.errors import AutumnError, ConfigError, TaskFileError, WorldtestE
 from worldtest.palette import COLOURS, MASK, index_of
 
 __all__ = ["PLAN_DEPTH", "PLAN_NODES", "REFERENCE_SEED", "ImportReport", "ReferenceTask",
-           "colour_map", "colour_table_text", "require_yaml", "import_reference", "reachable", "reference_tasks"]
+           "colour_map", "colour_table_text", "import_reference", "reachable", "reference_tasks",
+           "require_yaml"]
 
 REFERENCE_SEED = 0
 """The reference harness's default seed (its ``conf/config.yaml``), recorded in every task."""
